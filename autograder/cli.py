@@ -1,0 +1,152 @@
+"""The ``autograder`` command: check, grade, release, validate, demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from autograder.labspec import LabSpecError, available_labs, load_lab
+
+
+def _grade_options(args: argparse.Namespace, **overrides):  # noqa: ANN202
+    from autograder.grading import GradeOptions
+
+    values = {
+        "profile": args.profile,
+        "seed": args.seed,
+        "sandbox": args.sandbox,
+        "data_dir": Path(args.data) if getattr(args, "data", None) else None,
+    }
+    values.update(overrides)
+    return GradeOptions(**values)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Student side: the public checks, printed readably."""
+    from autograder.grading import grade_submission
+
+    lab = load_lab(args.lab)
+    notebook = Path(args.notebook)
+    with tempfile.TemporaryDirectory(prefix="autograder-check-") as tmp:
+        result = grade_submission(notebook, "you", lab, Path(tmp), _grade_options(args, public_only=True))
+    print(f"Public checks of {lab.id} for {notebook.name}: {result['score']:g} / {result['max_score']:g}")
+    if result["status"] == "error":
+        print(f"\nYour notebook could not be graded: {result['error']}")
+        return 1
+    for row in result["checks"]:
+        mark = {"passed": "PASS ", "failed": "FAIL ", "error": "ERROR"}[row["outcome"]]
+        print(f"  {mark} {row['title']} [{row['id']}]")
+        if row["outcome"] != "passed":
+            for line in row["message"].splitlines():
+                print(f"          {line}")
+    hidden = len(lab.checks) - len(lab.public_checks())
+    print(f"\n{hidden} more checks run when your submission is graded.")
+    return 0 if all(r["outcome"] == "passed" for r in result["checks"]) else 1
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from autograder.batch import discover, grade_all, summary_text
+
+    lab = load_lab(args.lab)
+    submissions = discover(Path(args.submissions), lab.id)
+    if not submissions:
+        print(f"no submissions found under {args.submissions}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    results = grade_all(submissions, lab, out, _grade_options(args), workers=args.workers, progress=not args.quiet)
+    print(summary_text(results))
+    print(f"\nresults: {out}/<student>/results.json, feedback: {out}/<student>/feedback.md, grades: {out / 'grades.csv'}")
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from autograder.notebooks import released_notebook, write_notebook
+
+    lab = load_lab(args.lab)
+    path = write_notebook(released_notebook(lab), Path(args.out) / f"{lab.id}.ipynb")
+    print(f"released {path}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from autograder.validate import validate_lab
+
+    lab = load_lab(args.lab)
+    seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else None
+    report = validate_lab(lab, Path(args.out) if args.out else None, seeds=seeds, workers=args.workers, sandbox=args.sandbox, profile=args.profile)
+    print(report.text())
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.to_dict(), indent=1))
+    return 0 if report.ok else 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from autograder.demo import run_demo
+
+    labs = args.labs.split(",") if args.labs else None
+    return run_demo(Path(args.out), labs=labs, workers=args.workers, sandbox=args.sandbox)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="autograder", description="Grade the Unit-4 deep-learning labs.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--profile", default="ci", help="lab profile: ci (CPU, synthetic data) or class")
+        p.add_argument("--seed", type=int, default=None, help="grading seed (default: the lab's)")
+        p.add_argument("--sandbox", default="subprocess", help="sandbox backend")
+        p.add_argument("--data", default=None, help="folder of the instructor's data (class profile)")
+
+    p = sub.add_parser("check", help="run the public checks on your notebook")
+    p.add_argument("notebook")
+    p.add_argument("--lab", required=True)
+    common(p)
+    p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser("grade", help="grade every submission under a folder")
+    p.add_argument("submissions")
+    p.add_argument("--lab", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--quiet", action="store_true")
+    common(p)
+    p.set_defaults(run=cmd_grade)
+
+    p = sub.add_parser("release", help="write the student notebook (solutions stripped by nbgrader)")
+    p.add_argument("lab")
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=cmd_release)
+
+    p = sub.add_parser("validate", help="prove a lab's checks: reference over seeds, every known mistake")
+    p.add_argument("lab")
+    p.add_argument("--seeds", default=None, help="comma-separated seeds (default: the lab's calibration seeds)")
+    p.add_argument("--out", default=None)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--sandbox", default="subprocess")
+    p.add_argument("--profile", default="ci")
+    p.add_argument("--json", default=None, help="also write the report as JSON here")
+    p.set_defaults(run=cmd_validate)
+
+    p = sub.add_parser("demo", help="release the labs, grade a demo class, print the table")
+    p.add_argument("--out", default="demo-out")
+    p.add_argument("--labs", default=None, help=f"comma-separated (default: all of {', '.join(available_labs())})")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--sandbox", default="subprocess")
+    p.set_defaults(run=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (LabSpecError, FileNotFoundError, ValueError) as err:
+        print(f"autograder: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Grading one submission: intake, stage 1 (harvest), stage 2 (check), results.json."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from autograder import feedback
+from autograder.harvest.supervisor import run_harvest
+from autograder.intake import SubmissionError, extract
+from autograder.labspec import CheckSpec, LabSpec
+from autograder.sandbox import Limits, make_sandbox
+from autograder.stage2 import error_row, run_checks
+
+
+@dataclass
+class GradeOptions:
+    profile: str = "ci"
+    seed: int | None = None  # None: the lab's default seed
+    sandbox: str = "subprocess"
+    data_dir: Path | None = None
+    public_only: bool = False
+    check_ids: list[str] | None = None
+    keep_artifacts: bool = True
+    limits: Limits = field(default_factory=Limits)
+    gpu: str | None = None
+
+
+def selected_checks(lab: LabSpec, options: GradeOptions) -> list[CheckSpec]:
+    checks = lab.public_checks() if options.public_only else list(lab.checks)
+    if options.check_ids is not None:
+        checks = [c for c in checks if c.id in options.check_ids]
+    return checks
+
+
+def grade_submission(
+    notebook: Path, student: str, lab: LabSpec, out_dir: Path, options: GradeOptions
+) -> dict[str, Any]:
+    """Grade ``notebook`` and write ``out_dir/<student>/results.json`` and feedback."""
+    started = time.monotonic()
+    student_dir = out_dir / student
+    student_dir.mkdir(parents=True, exist_ok=True)
+    checks = selected_checks(lab, options)
+    seed = lab.default_seed if options.seed is None else options.seed
+    result: dict[str, Any] = {
+        "student": student,
+        "lab": lab.id,
+        "lab_version": lab.version,
+        "submission_sha256": None,
+        "status": "graded",
+        "score": 0.0,
+        "max_score": float(sum(c.points for c in checks)),
+        "error": None,
+        "checks": [],
+        "timing": {"stage1_s": 0.0, "stage2_s": 0.0, "total_s": 0.0},
+    }
+    manifest: dict[str, Any] | None = None
+    try:
+        submission = extract(notebook)
+        result["submission_sha256"] = submission.sha256
+        sandbox = make_sandbox(options.sandbox)
+        work = student_dir / "stage1"
+        if work.exists():
+            shutil.rmtree(work)
+        harvest = run_harvest(
+            lab, submission, work, sandbox,
+            seed=seed, profile_name=options.profile, steps=lab.steps_for(checks),
+            data_dir=options.data_dir, limits=options.limits, gpu=options.gpu,
+        )
+        manifest = harvest.manifest
+        result["timing"]["stage1_s"] = round(harvest.wall_s, 2)
+        run = run_checks(
+            lab, harvest.artifacts_dir, harvest.manifest_path, student_dir / "stage2", sandbox,
+            checks=checks, seed=seed, profile_name=options.profile, data_dir=options.data_dir,
+        )
+        result["timing"]["stage2_s"] = round(run.wall_s, 2)
+        result["checks"] = run.checks
+        result["score"] = round(sum(float(c["points"]) for c in run.checks), 4)
+        if not options.keep_artifacts:
+            shutil.rmtree(harvest.artifacts_dir, ignore_errors=True)
+    except SubmissionError as err:
+        result["submission_sha256"] = _sha256_or_none(notebook)
+        result["status"] = "error"
+        result["error"] = str(err)
+        result["checks"] = [error_row(c, f"not graded: {err}", outcome="error") for c in checks]
+    except Exception as err:  # a grader failure costs this submission only
+        result["status"] = "error"
+        result["error"] = f"grader failure (not your fault; tell your instructor): {type(err).__name__}: {err}"
+        result["checks"] = [error_row(c, result["error"]) for c in checks]
+    result["timing"]["total_s"] = round(time.monotonic() - started, 2)
+    (student_dir / "results.json").write_text(json.dumps(result, indent=1))
+    (student_dir / "feedback.md").write_text(feedback.render(result, manifest))
+    return result
+
+
+def _sha256_or_none(path: Path) -> str | None:
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None

@@ -1,0 +1,96 @@
+"""The contract every sandbox backend fulfils."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Protocol
+
+GiB = 1024**3
+MiB = 1024**2
+
+
+class SandboxUnavailable(RuntimeError):
+    """The backend cannot run here (missing tool, no permission); the message says why."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one sandboxed stage."""
+
+    memory_bytes: int = 6 * GiB
+    max_processes: int = 512  # TensorFlow counts every thread
+    cpu_seconds: int | None = None
+    file_size_bytes: int = 512 * MiB
+    output_bytes: int = 256 * 1024  # captured stdout+stderr kept for diagnosis
+
+
+@dataclass
+class SandboxRequest:
+    """What to run and what it may see.
+
+    ``readable`` paths are visible read-only, ``writable`` ones read-write,
+    ``hidden`` ones are covered (by an empty tmpfs where the backend can).
+    """
+
+    argv: list[str]
+    env: dict[str, str]
+    workdir: Path
+    readable: list[Path] = field(default_factory=list)
+    writable: list[Path] = field(default_factory=list)
+    hidden: list[Path] = field(default_factory=list)
+    limits: Limits = field(default_factory=Limits)
+    gpu: str | None = None  # a device id for backends that hand out GPUs
+
+
+class RunningProcess(Protocol):
+    def poll(self) -> int | None:
+        """The exit code once finished, else None."""
+
+    def kill(self) -> None:
+        """Kill everything the stage started, however it detached."""
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Block until the process ends (raises TimeoutError after ``timeout`` s)."""
+
+    def output(self) -> str:
+        """Captured stdout and stderr, capped at the request's output limit."""
+
+
+class Sandbox(Protocol):
+    name: str
+
+    def start(self, request: SandboxRequest) -> RunningProcess:
+        ...
+
+
+class CappedOutput:
+    """Drains a pipe in a thread, keeping only the first ``cap`` bytes."""
+
+    def __init__(self, stream: IO[bytes], cap: int) -> None:
+        self._stream = stream
+        self._cap = cap
+        self._chunks: list[bytes] = []
+        self._kept = 0
+        self.dropped = 0
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        while True:
+            chunk = self._stream.read(65536)
+            if not chunk:
+                break
+            room = self._cap - self._kept
+            if room > 0:
+                self._chunks.append(chunk[:room])
+                self._kept += min(room, len(chunk))
+            self.dropped += max(0, len(chunk) - max(room, 0))
+
+    def text(self, join_timeout: float = 2.0) -> str:
+        self._thread.join(join_timeout)
+        text = b"".join(self._chunks).decode("utf-8", "replace")
+        if self.dropped:
+            text += f"\n[... {self.dropped} more bytes of output dropped]"
+        return text
