@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,10 @@ def grade_all(
     results: list[dict[str, Any]] = []
     bar = _progress_bar(len(submissions), lab.id, progress)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(grade_submission, s.notebook, s.student, lab, out_dir, options): s for s in submissions}
+        futures = {
+            pool.submit(grade_submission, s.notebook, s.student, lab, out_dir, _with_gpu(options, i)): s
+            for i, s in enumerate(submissions)
+        }
         for future in as_completed(futures):
             results.append(future.result())
             bar.update(1)
@@ -64,6 +67,11 @@ def grade_all(
     results.sort(key=lambda r: r["student"])
     write_tables(results, out_dir)
     return results
+
+
+def _with_gpu(options: GradeOptions, index: int) -> GradeOptions:
+    """The options of the ``index``-th submission: one of ``options.gpus``, round-robin."""
+    return replace(options, gpu=options.gpus[index % len(options.gpus)]) if options.gpus else options
 
 
 def _progress_bar(total: int, label: str, enabled: bool):  # noqa: ANN202

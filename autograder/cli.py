@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from autograder.labspec import LabSpecError, available_labs, load_lab
+from autograder.sandbox import SandboxUnavailable
 
 
 def _grade_options(args: argparse.Namespace, **overrides):  # noqa: ANN202
@@ -18,10 +19,15 @@ def _grade_options(args: argparse.Namespace, **overrides):  # noqa: ANN202
         "profile": args.profile,
         "seed": args.seed,
         "sandbox": args.sandbox,
+        "unsafe_no_sandbox": args.unsafe_no_sandbox,
         "data_dir": Path(args.data) if getattr(args, "data", None) else None,
     }
     values.update(overrides)
-    return GradeOptions(**values)
+    options = GradeOptions(**values)
+    from autograder.grading import open_sandbox
+
+    open_sandbox(options)  # refuse (SandboxUnavailable) before grading anything
+    return options
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -56,7 +62,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(f"no submissions found under {args.submissions}", file=sys.stderr)
         return 2
     out = Path(args.out)
-    results = grade_all(submissions, lab, out, _grade_options(args), workers=args.workers, progress=not args.quiet)
+    from autograder.sandbox.docker_backend import gpu_ids
+
+    options = _grade_options(args, gpus=gpu_ids(args.gpus))
+    results = grade_all(submissions, lab, out, options, workers=args.workers, progress=not args.quiet)
     print(summary_text(results))
     print(f"\nresults: {out}/<student>/results.json, feedback: {out}/<student>/feedback.md, grades: {out / 'grades.csv'}")
     return 0
@@ -83,6 +92,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_describe(args: argparse.Namespace) -> int:
+    from autograder.describe import checks_table
+
+    print(checks_table(load_lab(args.lab)))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from autograder.demo import run_demo
 
@@ -97,7 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--profile", default="ci", help="lab profile: ci (CPU, synthetic data) or class")
         p.add_argument("--seed", type=int, default=None, help="grading seed (default: the lab's)")
-        p.add_argument("--sandbox", default="subprocess", help="sandbox backend")
+        p.add_argument("--sandbox", default="bwrap", help="sandbox backend: bwrap (default), docker, subprocess")
+        p.add_argument(
+            "--unsafe-no-sandbox", action="store_true",
+            help="allow --sandbox subprocess: student code runs unisolated (trusted notebooks only)",
+        )
         p.add_argument("--data", default=None, help="folder of the instructor's data (class profile)")
 
     p = sub.add_parser("check", help="run the public checks on your notebook")
@@ -111,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lab", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--gpus", default=None, help='GPUs for stage 1, one per submission, round-robin: "all" or ids "0,1"')
     p.add_argument("--quiet", action="store_true")
     common(p)
     p.set_defaults(run=cmd_grade)
@@ -125,16 +146,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", default=None, help="comma-separated seeds (default: the lab's calibration seeds)")
     p.add_argument("--out", default=None)
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--sandbox", default="subprocess")
+    p.add_argument("--sandbox", default="bwrap")
     p.add_argument("--profile", default="ci")
     p.add_argument("--json", default=None, help="also write the report as JSON here")
     p.set_defaults(run=cmd_validate)
+
+    p = sub.add_parser("describe", help="print a lab's checks as a markdown table")
+    p.add_argument("lab")
+    p.set_defaults(run=cmd_describe)
 
     p = sub.add_parser("demo", help="release the labs, grade a demo class, print the table")
     p.add_argument("--out", default="demo-out")
     p.add_argument("--labs", default=None, help=f"comma-separated (default: all of {', '.join(available_labs())})")
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--sandbox", default="subprocess")
+    p.add_argument("--sandbox", default="bwrap")
     p.set_defaults(run=cmd_demo)
     return parser
 
@@ -143,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except (LabSpecError, FileNotFoundError, ValueError) as err:
+    except (LabSpecError, FileNotFoundError, ValueError, SandboxUnavailable) as err:
         print(f"autograder: {err}", file=sys.stderr)
         return 2
 

@@ -29,7 +29,7 @@ def demo_class(lab_id: str, folder: Path) -> list[Submission]:
     return submissions
 
 
-def run_demo(out: Path, labs: list[str] | None = None, workers: int = 2, sandbox: str = "subprocess") -> int:
+def run_demo(out: Path, labs: list[str] | None = None, workers: int = 2, sandbox: str = "bwrap") -> int:
     for lab_id in labs or available_labs():
         lab = load_lab(lab_id)
         released = write_notebook(released_notebook(lab), out / "release" / f"{lab.id}.ipynb")

@@ -13,7 +13,8 @@ from autograder import feedback
 from autograder.harvest.supervisor import run_harvest
 from autograder.intake import SubmissionError, extract
 from autograder.labspec import CheckSpec, LabSpec
-from autograder.sandbox import Limits, make_sandbox
+from autograder.prepare import prepare_stage1_inputs
+from autograder.sandbox import Limits, Sandbox, SandboxUnavailable, make_sandbox
 from autograder.stage2 import error_row, run_checks
 
 
@@ -21,13 +22,15 @@ from autograder.stage2 import error_row, run_checks
 class GradeOptions:
     profile: str = "ci"
     seed: int | None = None  # None: the lab's default seed
-    sandbox: str = "subprocess"
+    sandbox: str = "bwrap"
+    unsafe_no_sandbox: bool = False  # allow the "subprocess" backend (no isolation at all)
     data_dir: Path | None = None
     public_only: bool = False
     check_ids: list[str] | None = None
     keep_artifacts: bool = True
     limits: Limits = field(default_factory=Limits)
     gpu: str | None = None
+    gpus: tuple[str, ...] = ()  # device ids handed out one per submission, round-robin (batch.grade_all)
 
 
 def selected_checks(lab: LabSpec, options: GradeOptions) -> list[CheckSpec]:
@@ -35,6 +38,16 @@ def selected_checks(lab: LabSpec, options: GradeOptions) -> list[CheckSpec]:
     if options.check_ids is not None:
         checks = [c for c in checks if c.id in options.check_ids]
     return checks
+
+
+def open_sandbox(options: GradeOptions) -> Sandbox:
+    """The backend ``options`` names; refuses the unisolated one unless explicitly allowed."""
+    if options.sandbox == "subprocess" and not options.unsafe_no_sandbox:
+        raise SandboxUnavailable(
+            "refusing to run student code without a sandbox: the `subprocess` backend isolates "
+            "nothing; use the bwrap backend, or pass --unsafe-no-sandbox for trusted notebooks only"
+        )
+    return make_sandbox(options.sandbox)
 
 
 def grade_submission(
@@ -62,14 +75,18 @@ def grade_submission(
     try:
         submission = extract(notebook)
         result["submission_sha256"] = submission.sha256
-        sandbox = make_sandbox(options.sandbox)
+        sandbox = open_sandbox(options)
         work = student_dir / "stage1"
-        if work.exists():
-            shutil.rmtree(work)
+        for stale in (work, student_dir / "prepared"):
+            if stale.exists():
+                shutil.rmtree(stale)
+        prepared = prepare_stage1_inputs(
+            lab, lab.profile(options.profile), seed, options.data_dir, student_dir / "prepared"
+        )
         harvest = run_harvest(
             lab, submission, work, sandbox,
             seed=seed, profile_name=options.profile, steps=lab.steps_for(checks),
-            data_dir=options.data_dir, limits=options.limits, gpu=options.gpu,
+            data_dir=options.data_dir, prepared_dir=prepared, limits=options.limits, gpu=options.gpu,
         )
         manifest = harvest.manifest
         result["timing"]["stage1_s"] = round(harvest.wall_s, 2)

@@ -21,6 +21,7 @@ class CheckRun:
     checks: list[dict[str, Any]]
     wall_s: float
     output: str
+    metrics: dict[str, float]
 
 
 def run_checks(
@@ -72,14 +73,16 @@ def run_checks(
         process.kill()
     output = process.output()
     rows: list[dict[str, Any]] | None = None
+    metrics: dict[str, float] = {}
     if problem is None:
         try:
-            rows = json.loads(results_path.read_text())["checks"]
+            payload = json.loads(results_path.read_text())
+            rows, metrics = payload["checks"], payload.get("metrics", {})
         except (OSError, ValueError, KeyError):
             problem = "the checking process ended without results" + _tail(output)
     if rows is None:
         rows = [error_row(spec, f"grader problem, not yours: {problem}") for spec in checks]
-    return CheckRun(checks=rows, wall_s=time.monotonic() - started, output=output)
+    return CheckRun(checks=rows, wall_s=time.monotonic() - started, output=output, metrics=metrics)
 
 
 def error_row(spec: CheckSpec, message: str, outcome: str = "error") -> dict[str, Any]:

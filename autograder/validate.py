@@ -7,6 +7,7 @@ must fail exactly the checks it declares in ``EXPECT_FAILED`` and keep the rest.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -38,6 +39,7 @@ class VariantOutcome:
     agrees: bool
     timing: dict[str, float] = field(default_factory=dict)
     messages: dict[str, str] = field(default_factory=dict)
+    metrics: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,8 +78,22 @@ class ValidationReport:
             lines.append(
                 "reference per seed: " + ", ".join(f"seed {o.seed}: {o.score:g}/{o.max_score:g}" for o in reference)
             )
+        measured = [o for o in self.outcomes if o.metrics]
+        if measured:
+            lines.append("measured figures (for calibration):")
+            for o in measured:
+                figures = ", ".join(f"{k}={v:.4g}" for k, v in sorted(o.metrics.items()))
+                lines.append(f"  {o.variant:<32} seed {o.seed}: {figures}")
         lines.append("all agree" if self.ok else "DISAGREEMENT: the checks and the declared mistakes do not match")
         return "\n".join(lines)
+
+
+def read_metrics(student_dir: Path) -> dict[str, float]:
+    """Figures the checks measured (stage 2's metrics), for calibration tables."""
+    try:
+        return json.loads((student_dir / "stage2" / "checks.json").read_text()).get("metrics", {})
+    except (OSError, ValueError):
+        return {}
 
 
 def validate_lab(
@@ -86,10 +102,13 @@ def validate_lab(
     *,
     seeds: list[int] | None = None,
     workers: int = 2,
-    sandbox: str = "subprocess",
+    sandbox: str = "bwrap",
     profile: str = "ci",
+    mistakes: list[Path] | None = None,
 ) -> ValidationReport:
+    """Grade the reference on ``seeds``, the stub, and each mistake file (default: the lab's own)."""
     seeds = list(lab.calibration_seeds if seeds is None else seeds)
+    mistakes = mistake_files(lab) if mistakes is None else mistakes
     with tempfile.TemporaryDirectory(prefix=f"validate-{lab.id}-") as tmp:
         root = out_dir or Path(tmp)
         notebooks = root / "notebooks"
@@ -99,14 +118,16 @@ def validate_lab(
             jobs.append(("reference", seed, reference, None, "the reference solution"))
         stub = write_notebook(released_notebook(lab), notebooks / "stub.ipynb")
         jobs.append(("stub", lab.default_seed, stub, [c.id for c in lab.checks], "the released notebook, unchanged"))
-        for mistake in mistake_files(lab):
+        for mistake in mistakes:
             path = write_notebook(variant_notebook(lab, mistake.read_text()), notebooks / f"{mistake.stem}.ipynb")
             jobs.append((mistake.stem, lab.default_seed, path, declared_failures(mistake), mistake_description(mistake)))
 
         def run(job: tuple[str, int, Path, list[str] | None, str]) -> VariantOutcome:
             name, seed, notebook, expected, description = job
             options = GradeOptions(profile=profile, seed=seed, sandbox=sandbox)
-            result = grade_submission(notebook, f"{name}-seed{seed}", lab, root / "graded", options)
+            student = f"{name}-seed{seed}"
+            result = grade_submission(notebook, student, lab, root / "graded", options)
+            metrics = read_metrics(root / "graded" / student)
             failed = [c["id"] for c in result["checks"] if c["outcome"] != "passed"]
             if expected is None:
                 agrees = not failed and result["status"] == "graded"
@@ -115,7 +136,7 @@ def validate_lab(
             return VariantOutcome(
                 variant=name, seed=seed, description=description, score=result["score"],
                 max_score=result["max_score"], failed=failed, expected_failed=expected, agrees=agrees,
-                timing=result["timing"],
+                timing=result["timing"], metrics=metrics,
                 messages={c["id"]: c["message"] for c in result["checks"] if c["outcome"] != "passed" or (expected and c["id"] in expected)},
             )
 

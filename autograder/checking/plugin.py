@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -68,6 +69,7 @@ class GradingSession:
         self.outcomes: dict[str, dict[str, Any]] = {}
         self.started: dict[str, float] = {}
         self.authoring_errors: list[str] = []
+        self._metrics: dict[str, float] = {}
 
     # -- fixtures -----------------------------------------------------------------
     @pytest.fixture(scope="session")
@@ -90,6 +92,11 @@ class GradingSession:
     @pytest.fixture(scope="session")
     def artifacts(self) -> Artifacts:
         return self._artifacts
+
+    @pytest.fixture(scope="session")
+    def metrics(self) -> dict[str, float]:
+        """Measured figures a check records (``metrics["heldout_bpc"] = 2.1``) for calibration."""
+        return self._metrics
 
     @pytest.fixture(scope="session")
     def reference(self) -> ModuleType:
@@ -149,7 +156,9 @@ class GradingSession:
             previous.update(outcome=found["outcome"], message=found["message"])
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        write_results(Path(self.config.getoption("--ag-results")), self.selected, self.outcomes, self.authoring_errors)
+        write_results(
+            Path(self.config.getoption("--ag-results")), self.selected, self.outcomes, self.authoring_errors, self._metrics
+        )
 
 
 def classify(call: pytest.CallInfo[None], duration: float) -> dict[str, Any]:
@@ -171,7 +180,13 @@ def classify(call: pytest.CallInfo[None], duration: float) -> dict[str, Any]:
     }
 
 
-def write_results(path: Path, checks: list[CheckSpec], outcomes: dict[str, dict[str, Any]], authoring_errors: list[str]) -> None:
+def write_results(
+    path: Path,
+    checks: list[CheckSpec],
+    outcomes: dict[str, dict[str, Any]],
+    authoring_errors: list[str],
+    metrics: dict[str, float] | None = None,
+) -> None:
     rows = []
     for spec in checks:
         found = outcomes.get(spec.id)
@@ -190,19 +205,30 @@ def write_results(path: Path, checks: list[CheckSpec], outcomes: dict[str, dict[
                 "duration_s": found["duration_s"],
             }
         )
-    payload = {"checks": rows, "authoring_errors": authoring_errors}
+    import resource
+
+    payload = {
+        "checks": rows,
+        "authoring_errors": authoring_errors,
+        "metrics": metrics or {},
+        "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    }
     path.write_text(json.dumps(payload, indent=1))
 
 
+_IMPORT_LOCK = threading.Lock()
+
+
 def load_reference(lab: LabSpec) -> ModuleType:
-    """Import ``reference/<lab>.py`` (trusted: the instructor's solution)."""
+    """Import ``reference/<lab>.py`` (trusted: the instructor's solution); thread-safe."""
     name = f"reference_{lab.id}"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, lab.reference_path)
-    if spec is None or spec.loader is None:
-        raise FileNotFoundError(f"no reference solution at {lab.reference_path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    with _IMPORT_LOCK:
+        if name in sys.modules:
+            return sys.modules[name]
+        spec = importlib.util.spec_from_file_location(name, lab.reference_path)
+        if spec is None or spec.loader is None:
+            raise FileNotFoundError(f"no reference solution at {lab.reference_path}")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[name] = module
+        return module

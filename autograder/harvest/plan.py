@@ -75,6 +75,7 @@ class Harvest:
         seed: int,
         profile: dict[str, Any],
         data_dir: Path | None,
+        prepared_dir: Path | None = None,
     ) -> None:
         self.step_name = step_name
         self.student = student
@@ -82,6 +83,8 @@ class Harvest:
         self.seed = seed
         self.profile = profile
         self.data_dir = data_dir
+        #: Inputs the grader prepared on the trusted side (``checks/prepare.py``), read-only.
+        self.prepared_dir = prepared_dir
         self.rng = rng_for(seed, step_name)
         self._arrays: dict[str, np.ndarray] = {}
 

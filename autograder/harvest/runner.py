@@ -102,6 +102,7 @@ def run_step(name: str, timeout_s: float, job: dict[str, Any], student: types.Mo
         seed=int(job["seed"]),
         profile=job["profile"],
         data_dir=Path(job["data_dir"]) if job.get("data_dir") else None,
+        prepared_dir=Path(job["prepared_dir"]) if job.get("prepared_dir") else None,
     )
     set_seeds(int(job["seed"]), job["framework"])
     started = time.monotonic()
@@ -147,7 +148,11 @@ def main(job_path: str) -> int:
     try:
         student, missing = load_student_module(submission)
     except StepTimeout:
-        log.emit("import_failed", error=f"importing the notebook took longer than {job['import_timeout_s']:g} s")
+        log.emit(
+            "import_failed",
+            error=f"importing the notebook did not finish within {job['import_timeout_s']:g} s "
+            "(is there a loop or a long computation in a class body, a decorator or a default argument?)",
+        )
         return 0
     except BaseException as err:
         log.emit("import_failed", error="importing the notebook failed: " + student_traceback(err))
@@ -159,7 +164,9 @@ def main(job_path: str) -> int:
         log.emit("step_start", step=step_job["name"])
         record = run_step(step_job["name"], float(step_job["timeout_s"]), job, student)
         log.emit("step_end", step=step_job["name"], **record)
-    log.emit("done")
+    import resource
+
+    log.emit("done", peak_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     sys.stdout.flush()
     os._exit(0)  # skip interpreter teardown: TF's can take seconds
 

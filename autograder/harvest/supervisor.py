@@ -27,6 +27,8 @@ GRACE_S = 5.0
 #: Start-up allowance on top of the lab's import timeout (Python + TensorFlow import).
 STARTUP_S = 45.0
 POLL_S = 0.05
+#: How much of the runner's events file is read (the honest runner writes a few KB).
+MAX_EVENTS_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -60,6 +62,7 @@ class _Launch:
     running: str | None = None
     running_since: float | None = None
     done: bool = False
+    peak_rss_kb: int | None = None
 
 
 def base_environment(work_dir: Path) -> dict[str, str]:
@@ -90,6 +93,7 @@ def run_harvest(
     profile_name: str,
     steps: list[StepSpec] | None = None,
     data_dir: Path | None = None,
+    prepared_dir: Path | None = None,
     limits: Limits | None = None,
     gpu: str | None = None,
 ) -> HarvestResult:
@@ -104,6 +108,7 @@ def run_harvest(
     records: dict[str, StepRecord] = {}
     import_info: dict[str, Any] = {"status": "ok", "error": None, "missing_modules": []}
     outputs: list[str] = []
+    peak_rss_kb: int | None = None
     launches = 0
     budget_end = started + lab.total_budget_s
     remaining = list(steps)
@@ -114,9 +119,11 @@ def run_harvest(
             break
         launches += 1
         launch, exit_code, killed_for, output = _launch(
-            lab, work_dir, sandbox, remaining, seed, profile_name, data_dir, limits, gpu, budget_end
+            lab, work_dir, sandbox, remaining, seed, profile_name, data_dir, prepared_dir, limits, gpu, budget_end
         )
         outputs.append(output)
+        if launch.peak_rss_kb:
+            peak_rss_kb = max(peak_rss_kb or 0, launch.peak_rss_kb)
         for name, record in launch.ended.items():
             records[name] = StepRecord(record["status"], record.get("error"), record.get("duration_s", 0.0))
         if launch.missing_modules:
@@ -153,6 +160,7 @@ def run_harvest(
         "import": import_info,
         "dropped": [d.__dict__ for d in submission.dropped],
         "steps": {spec.name: records.get(spec.name, StepRecord("not run")).__dict__ for spec in steps},
+        "runner_reported_peak_rss_kb": peak_rss_kb,  # a claim of the runner, for benchmarks only
     }
     manifest_path = work_dir / "manifest.json"
     manifest_path.write_text(json.dumps(manifest, indent=1))
@@ -162,6 +170,7 @@ def run_harvest(
         manifest_path=manifest_path,
         wall_s=time.monotonic() - started,
         runner_output="\n".join(outputs)[-20000:],
+        peak_rss_kb=peak_rss_kb,
         launches=launches,
     )
 
@@ -174,6 +183,7 @@ def _launch(
     seed: int,
     profile_name: str,
     data_dir: Path | None,
+    prepared_dir: Path | None,
     limits: Limits | None,
     gpu: str | None,
     budget_end: float,
@@ -193,6 +203,7 @@ def _launch(
         "profile_name": profile_name,
         "profile": lab.profile(profile_name),
         "data_dir": str(data_dir) if data_dir else None,
+        "prepared_dir": str(prepared_dir) if prepared_dir else None,
         "import_timeout_s": lab.import_timeout_s,
         "steps": [{"name": s.name, "timeout_s": s.timeout_s} for s in steps],
     }
@@ -200,10 +211,12 @@ def _launch(
     job_path.write_text(json.dumps(job, indent=1))
     request = SandboxRequest(
         argv=[sys.executable, "-m", "autograder.harvest.runner", str(job_path)],
-        env=base_environment(work_dir),
+        env=dict(base_environment(work_dir), AUTOGRADER_STAGE="harvest"),
         workdir=work_dir,
-        readable=readable_for_harvest(lab, data_dir),
-        writable=[work_dir],
+        readable=readable_for_harvest(lab, data_dir) + ([prepared_dir] if prepared_dir else []) + [work_dir],
+        # Not work_dir itself: the trusted files the supervisor writes there (job.json,
+        # manifest.json) must not be replaceable by links planted from inside.
+        writable=[work_dir / "artifacts", work_dir / "home", work_dir / "tmp", events_path],
         hidden=hidden_from_harvest(lab),
         limits=limits or Limits(),
         gpu=gpu,
@@ -240,7 +253,8 @@ def _launch(
 def _read_events(path: Path, state: _Launch) -> None:
     """Update ``state`` from the runner's events file (untrusted, so read defensively)."""
     try:
-        lines = path.read_text(errors="replace").splitlines()
+        with path.open("rb") as events:  # a submission can grow this file: read a bounded prefix
+            lines = events.read(MAX_EVENTS_BYTES).decode("utf-8", "replace").splitlines()
     except OSError:
         return
     previous = state.running
@@ -267,14 +281,22 @@ def _read_events(path: Path, state: _Launch) -> None:
             state.ended[running] = {
                 "status": _known_status(event.get("status")),
                 "error": None if event.get("error") is None else str(event.get("error"))[:4000],
-                "duration_s": float(event.get("duration_s") or 0.0),
+                "duration_s": _as_float(event.get("duration_s")),
             }
             running = None
         elif kind == "done":
             state.done = True
+            state.peak_rss_kb = int(_as_float(event.get("peak_rss_kb"))) or None
     state.running = running
     if running != previous:
         state.running_since = time.monotonic() if running else None
+
+
+def _as_float(value: Any) -> float:
+    try:
+        return float(value or 0.0)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _known_status(value: Any) -> str:

@@ -22,8 +22,12 @@ class Limits:
     memory_bytes: int = 6 * GiB
     max_processes: int = 512  # TensorFlow counts every thread
     cpu_seconds: int | None = None
+    cpus: float | None = None  # CPU quota in cores (cgroup / container), None: no quota
     file_size_bytes: int = 512 * MiB
     output_bytes: int = 256 * 1024  # captured stdout+stderr kept for diagnosis
+    tmp_bytes: int = 1 * GiB  # size of the private /tmp (a tmpfs: it is memory)
+    disk_bytes: int = 2 * GiB  # all the writable paths together (checked while it runs)
+    max_files: int = 10_000  # files and folders in the writable paths
 
 
 @dataclass
@@ -74,6 +78,7 @@ class CappedOutput:
         self._chunks: list[bytes] = []
         self._kept = 0
         self.dropped = 0
+        self._notes: list[str] = []
         self._thread = threading.Thread(target=self._drain, daemon=True)
         self._thread.start()
 
@@ -88,9 +93,13 @@ class CappedOutput:
                 self._kept += min(room, len(chunk))
             self.dropped += max(0, len(chunk) - max(room, 0))
 
+    def note(self, line: str) -> None:
+        """Add a line of the grader's own after the captured output (why it was stopped)."""
+        self._notes.append(line)
+
     def text(self, join_timeout: float = 2.0) -> str:
         self._thread.join(join_timeout)
         text = b"".join(self._chunks).decode("utf-8", "replace")
         if self.dropped:
             text += f"\n[... {self.dropped} more bytes of output dropped]"
-        return text
+        return "\n".join([text, *self._notes]) if self._notes else text

@@ -81,16 +81,19 @@ def test_rnn_forward_values(artifacts, reference, sequence_probe):
         )
 
 
-#: Calibrated: the reference's analytic gradients match these central
-#: differences (eps 1e-6) to 1.2e-08 at worst over seeds 0-4 (median 2e-10).
-GRADIENT_CHECK_TOLERANCE = 1e-6
+#: Calibrated (`autograder validate bptt_numpy`, seeds 0-4): the reference's analytic
+#: gradients match these central differences (eps 1e-6) to 2.4e-07 at worst (dx, seed 0;
+#: every other gradient and seed 3.8e-10 to 2.4e-07). The known mistakes give 0.83 to 1.
+#: 1e-5 leaves a 40x margin above the reference and 5 orders of magnitude below the mistakes.
+GRADIENT_CHECK_TOLERANCE = 1e-5
 
 
-def _gradient_check(artifacts, sequence_numeric, returned: str, numeric: str, hint: str) -> None:
+def _gradient_check(artifacts, sequence_numeric, metrics, returned: str, numeric: str, hint: str) -> None:
     found = artifacts.array("rnn_backward", returned)
     expected = sequence_numeric[numeric]
     assert_shape(returned, found, expected.shape)
     error = rel_error(found, expected)
+    metrics[f"gradcheck_rel_error_{returned}"] = error
     assert error < GRADIENT_CHECK_TOLERANCE, (
         f"{returned} fails the numerical gradient check: relative error {error:.1e} "
         f"(allowed {GRADIENT_CHECK_TOLERANCE:.0e}). {hint}"
@@ -98,33 +101,33 @@ def _gradient_check(artifacts, sequence_numeric, returned: str, numeric: str, hi
 
 
 @check("rnn_backward_dx")
-def test_rnn_backward_dx(artifacts, sequence_numeric):
-    _gradient_check(artifacts, sequence_numeric, "dx", "x", "At every t, the gradient flowing into step t is dh[:, t] plus what flows back from step t + 1.")
+def test_rnn_backward_dx(artifacts, sequence_numeric, metrics):
+    _gradient_check(artifacts, sequence_numeric, metrics, "dx", "x", "At every t, the gradient flowing into step t is dh[:, t] plus what flows back from step t + 1.")
 
 
 @check("rnn_backward_dh0")
-def test_rnn_backward_dh0(artifacts, sequence_numeric):
-    _gradient_check(artifacts, sequence_numeric, "dh0", "h0", "dh0 is the dh_prev that comes out of step 0.")
+def test_rnn_backward_dh0(artifacts, sequence_numeric, metrics):
+    _gradient_check(artifacts, sequence_numeric, metrics, "dh0", "h0", "dh0 is the dh_prev that comes out of step 0.")
 
 
 @check("rnn_backward_dWx")
-def test_rnn_backward_dWx(artifacts, sequence_numeric):
-    _gradient_check(artifacts, sequence_numeric, "dWx", "Wx", "Wx is shared by every step: add up its gradient over all T steps.")
+def test_rnn_backward_dWx(artifacts, sequence_numeric, metrics):
+    _gradient_check(artifacts, sequence_numeric, metrics, "dWx", "Wx", "Wx is shared by every step: add up its gradient over all T steps.")
 
 
 @check("rnn_backward_dWh")
-def test_rnn_backward_dWh(artifacts, sequence_numeric):
-    _gradient_check(artifacts, sequence_numeric, "dWh", "Wh", "Wh is shared by every step: add up its gradient over all T steps.")
+def test_rnn_backward_dWh(artifacts, sequence_numeric, metrics):
+    _gradient_check(artifacts, sequence_numeric, metrics, "dWh", "Wh", "Wh is shared by every step: add up its gradient over all T steps.")
 
 
 @check("rnn_backward_db")
-def test_rnn_backward_db(artifacts, sequence_numeric):
-    _gradient_check(artifacts, sequence_numeric, "db", "b", "b is shared by every step: add up its gradient over all T steps.")
+def test_rnn_backward_db(artifacts, sequence_numeric, metrics):
+    _gradient_check(artifacts, sequence_numeric, metrics, "db", "b", "b is shared by every step: add up its gradient over all T steps.")
 
 
 @check("gradient_flow_through_time")
 @pytest.mark.parametrize("setting", ["small", "large"])
-def test_gradient_flow_through_time(artifacts, reference, seed, setting):
+def test_gradient_flow_through_time(artifacts, reference, seed, setting, metrics):
     """With the loss on the last state only, the gradient must still reach every earlier step."""
     p = probes.long_range(seed, setting)
     _, cache = reference.rnn_forward(p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
@@ -134,6 +137,7 @@ def test_gradient_flow_through_time(artifacts, reference, seed, setting):
     norms_expected = np.linalg.norm(expected, axis=(0, 2))
     norms_found = np.linalg.norm(found, axis=(0, 2))
     error = rel_error(norms_found, norms_expected)
+    metrics[f"long_range_rel_error_{setting}"] = error
     T = len(norms_expected)
     assert error < 1e-6, (
         f"with Wh = {probes.LONG_RANGE_SCALES[setting]} x an orthogonal matrix and a loss on the last state only, "

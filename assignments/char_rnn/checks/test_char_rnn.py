@@ -1,0 +1,258 @@
+"""Hidden checks of the char_rnn lab."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from conftest import bits_per_char, cross_entropy_nats
+
+from assignments.char_rnn.harvest import probes
+from autograder.checking import check
+from autograder.checking.compare import assert_shape
+
+CELL_LAYERS = {"simple": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+@check("vocab_sorted_invertible")
+def test_vocab_sorted_invertible(artifacts, seed):
+    found = artifacts.json("vocab")
+    text = probes.vocab_text(seed)
+    expected = sorted(set(text))
+    id_to_char = found["id_to_char"]
+    char_to_id = {c: i for c, i in found["char_to_id"]}
+    assert sorted(char_to_id) == expected, (
+        f"char_to_id should have one entry per distinct character ({len(expected)}), but it has {len(char_to_id)}"
+    )
+    assert id_to_char == expected, (
+        "id_to_char should list the distinct characters in sorted order: expected it to start "
+        f"{expected[:8]}, found {id_to_char[:8]}"
+    )
+    wrong = [c for c in expected if id_to_char[char_to_id[c]] != c]
+    assert not wrong, f"char_to_id and id_to_char are not inverses: id_to_char[char_to_id[{wrong[0]!r}]] != {wrong[0]!r}"
+
+
+@check("encode_ids")
+def test_encode_ids(artifacts, seed):
+    text, mapping = probes.encode_case(seed)
+    ids = artifacts.array("encode", "ids")
+    expected = np.array([mapping[c] for c in text])
+    assert_shape("encode(text, char_to_id)", ids, expected.shape)
+    assert ids.dtype == np.int32, f"encode should return int32 ids, found dtype {ids.dtype}"
+    assert np.array_equal(ids, expected), (
+        "encode should look every character up in the char_to_id it is given: expected "
+        f"{expected[:6].tolist()}, found {ids[:6].tolist()}"
+    )
+
+
+@check("windows_shapes")
+def test_windows_shapes(artifacts, seed):
+    ids, seq_len = probes.sequence_case(seed)
+    n = len(ids) // (seq_len + 1)
+    found = artifacts.arrays("sequences")
+    for name in ("x", "y"):
+        assert_shape(f"{name} (len(ids)={len(ids)}, seq_len={seq_len}: {n} complete windows of seq_len + 1)", found[name], (n, seq_len))
+
+
+@check("targets_shifted")
+def test_targets_shifted(artifacts, reference, seed):
+    ids, seq_len = probes.sequence_case(seed)
+    expected_x, expected_y = reference.make_sequences(ids, seq_len)
+    found = artifacts.arrays("sequences")
+    x, y = found["x"], found["y"]
+    assert x.shape == expected_x.shape and y.shape == expected_y.shape, (
+        f"x and y should both have shape {expected_x.shape}, found {x.shape} and {y.shape}"
+    )
+    assert np.array_equal(x, expected_x), (
+        f"x[1] should be ids[{seq_len + 1}:{2 * seq_len + 1}] (windows of seq_len + 1 = {seq_len + 1} ids, not overlapping): "
+        f"expected {expected_x[1, :5].tolist()}..., found {x[1, :5].tolist()}..."
+    )
+    assert np.array_equal(y, expected_y), (
+        f"y[0, :5] should be x[0, 1:6] = {expected_y[0, :5].tolist()} (the next character at every position), "
+        f"found {y[0, :5].tolist()}"
+    )
+
+
+def _init_model(artifacts, cell: str = "gru"):
+    return artifacts.model("model_init", cell)
+
+
+@check("model_output_shape")
+def test_model_output_shape(artifacts, seed):
+    model = _init_model(artifacts)
+    for length in probes.PROBE_LENGTHS:
+        tokens = probes.token_batch(seed, length)
+        out = np.asarray(model(tokens, training=False))
+        assert_shape(f"the model's output for input {tokens.shape}", out, (tokens.shape[0], length, probes.PROBE_VOCAB))
+
+
+@check("outputs_are_logits")
+def test_outputs_are_logits(artifacts, seed):
+    model = _init_model(artifacts)
+    out = np.asarray(model(probes.token_batch(seed, probes.PROBE_LENGTHS[0]), training=False), dtype=np.float64)
+    sums = out.sum(axis=-1)
+    looks_like_probabilities = out.min() >= 0 and np.allclose(sums, 1.0, atol=1e-3)
+    assert not looks_like_probabilities, (
+        "the model should output logits (no softmax at the end; the loss applies it with from_logits=True), "
+        f"but every output row is non-negative and sums to 1 (first sums: {np.round(sums.ravel()[:3], 4).tolist()})"
+    )
+
+
+@check("cell_types")
+def test_cell_types(artifacts):
+    for cell, layer in CELL_LAYERS.items():
+        model = _init_model(artifacts, cell)
+        names = {type(layer_).__name__ for layer_ in model.layers}
+        for inner in model.layers:
+            if hasattr(inner, "forward_layer"):
+                names.add(type(inner.forward_layer).__name__)
+        assert layer in names, f"build_model(cell={cell!r}) should use a {layer} layer, but its layers are {sorted(names)}"
+
+
+@check("optimizer_clips_gradients")
+def test_optimizer_clips_gradients(artifacts):
+    model = _init_model(artifacts)
+    optimizer = model.optimizer
+    assert optimizer is not None, "the model is not compiled: call model.compile(...) in build_model"
+    clips = [optimizer.clipnorm, optimizer.global_clipnorm, optimizer.clipvalue]
+    assert optimizer.clipnorm is not None or optimizer.global_clipnorm is not None, (
+        f"the optimizer should clip gradients (clipnorm or global_clipnorm), found clipnorm={clips[0]}, "
+        f"global_clipnorm={clips[1]}"
+    )
+
+
+#: Calibrated (`autograder validate char_rnn`, seeds 0-4): the reference's untrained loss is
+#: within 5.3e-4 of ln V (V = 23); from_logits=False on logits gives ln V + 4.84.
+INITIAL_LOSS_TOLERANCE = 0.25
+
+
+@check("initial_loss_ln_v")
+def test_initial_loss_ln_v(artifacts, seed, metrics):
+    model = _init_model(artifacts)
+    tokens = probes.token_batch(seed, 20, batch=16)
+    targets = probes.token_batch(seed + 1, 20, batch=16)
+    loss = float(model.compute_loss(x=tokens, y=targets, y_pred=model(tokens, training=False)))
+    expected = math.log(probes.PROBE_VOCAB)
+    metrics["initial_loss_minus_ln_v"] = loss - expected
+    assert math.isfinite(loss) and abs(loss - expected) <= INITIAL_LOSS_TOLERANCE, (
+        f"an untrained model's loss should be close to ln(V) = ln {probes.PROBE_VOCAB} = {expected:.3f} "
+        f"(every character equally likely), but the compiled loss is {loss:.3f}. "
+        "Does the loss match the output? Logits need SparseCategoricalCrossentropy(from_logits=True)"
+    )
+
+
+@check("gradients_flow")
+def test_gradients_flow(artifacts, seed):
+    import tensorflow as tf
+
+    model = _init_model(artifacts)
+    tokens = probes.token_batch(seed, 12)
+    targets = tf.constant(probes.token_batch(seed + 2, 12))
+    with tf.GradientTape() as tape:
+        logits = model(tokens, training=True)
+        loss = tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(targets, logits, from_logits=True))
+    grads = tape.gradient(loss, model.trainable_variables)
+    assert model.trainable_variables, "the model has no trainable weights"
+    for variable, grad in zip(model.trainable_variables, grads, strict=True):
+        assert grad is not None, f"no gradient reaches {variable.path}: is it connected to the output?"
+        values = np.asarray(tf.convert_to_tensor(grad))
+        assert np.all(np.isfinite(values)), f"the gradient of {variable.path} is not finite"
+        assert np.abs(values).max() > 0, f"the gradient of {variable.path} is zero everywhere"
+
+
+@check("loss_decreases")
+def test_loss_decreases(artifacts, training, profile, metrics):
+    model = artifacts.model("train")
+    x, y = training["x"][:128], training["y"][:128]
+    nats = cross_entropy_nats(np.asarray(model(x, training=False)), y)
+    metrics["train_loss_nats"] = nats
+    start = math.log(len(training["id_to_char"]))
+    assert nats < start - float(profile["min_loss_drop"]), (
+        f"after the grader's training budget, the training loss (from the model's logits) should be well below "
+        f"ln V = {start:.2f}; it is {nats:.2f}. Does the model learn (a learning rate, trainable layers)?"
+    )
+
+
+@check("heldout_bpc")
+def test_heldout_bpc(artifacts, heldout, profile, metrics):
+    model = artifacts.model("train")
+    bpc = bits_per_char(model, heldout["x"], heldout["y"])
+    metrics["heldout_bpc"] = bpc
+    limit = float(profile["max_heldout_bpc"])
+    assert bpc <= limit, (
+        f"after the grader's fixed training budget, held-out text costs {bpc:.2f} bits per character; "
+        f"it should be at most {limit:.2f} (the reference reaches {profile['reference_bpc']})"
+    )
+
+
+def _greedy(seed: int, prefix: str, length: int) -> str:
+    model = probes.sampler_model(seed)
+    char_to_id, id_to_char = probes.sampler_vocab()
+    ids = [char_to_id[c] for c in prefix]
+    out = []
+    for _ in range(length):
+        logits = np.asarray(model(np.array([ids], dtype=np.int32), training=False))[0, -1]
+        ids.append(int(np.argmax(logits)))
+        out.append(id_to_char[ids[-1]])
+    return "".join(out)
+
+
+@check("sample_greedy_low_temperature")
+def test_sample_greedy_low_temperature(artifacts, seed):
+    text = artifacts.json("sample_greedy")["text"]
+    expected = _greedy(seed, probes.SAMPLE_PREFIX, probes.GREEDY_LENGTH)
+    assert len(text) == len(expected), f"sample(length={len(expected)}) should return {len(expected)} characters, found {len(text)}"
+    assert text == expected, (
+        f"at temperature {probes.GREEDY_TEMPERATURE:g}, sampling should be greedy: expected {expected!r}, found {text!r}. "
+        "Predict from the whole text so far (prefix + generated), divide the logits by the temperature, and "
+        "subtract the maximum before exp() so it does not overflow"
+    )
+
+
+@check("sample_deterministic")
+def test_sample_deterministic(artifacts):
+    found = artifacts.json("sample_repeat")
+    length = probes.REPEAT_LENGTH
+    assert len(found["first"]) == length, f"sample(length={length}) should return {length} characters, found {len(found['first'])}"
+    assert found["first"] == found["again"], (
+        "two calls of sample with the same seed should return the same text: seed a generator from the "
+        f"`seed` argument (np.random.default_rng(seed)). Found {found['first'][:20]!r} then {found['again'][:20]!r}"
+    )
+
+
+def _mean_log_prob(seed: int, prefix: str, text: str) -> float:
+    """Average log-probability of ``text`` after ``prefix`` under the sampler model at temperature 1."""
+    model = probes.sampler_model(seed)
+    char_to_id, _ = probes.sampler_vocab()
+    ids = np.array([[char_to_id[c] for c in prefix + text]], dtype=np.int32)
+    logits = np.asarray(model(ids[:, :-1], training=False), dtype=np.float64)[0, len(prefix) - 1 :]
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    targets = ids[0, len(prefix) :]
+    return float(log_probs[np.arange(len(targets)), targets].mean())
+
+
+#: Calibrated (`autograder validate char_rnn`, seeds 0-4): the low-temperature sample's mean
+#: log-probability exceeds the high-temperature one's by 1.46 to 2.82 nats for the reference;
+#: a sampler that ignores the temperature gives 0.0 (the same text twice).
+MIN_TEMPERATURE_GAP = 0.6
+
+
+@check("sample_uses_temperature")
+def test_sample_uses_temperature(artifacts, seed, metrics):
+    found = artifacts.json("sample_temperature")
+    char_to_id, _ = probes.sampler_vocab()
+    for key in ("low", "high"):
+        assert len(found[key]) == probes.STAT_LENGTH, f"sample should return {probes.STAT_LENGTH} characters, found {len(found[key])}"
+        unknown = sorted(set(found[key]) - set(char_to_id))
+        assert not unknown, f"sample returned characters that are not in id_to_char: {unknown[:5]}"
+    low = _mean_log_prob(seed, probes.SAMPLE_PREFIX, found["low"])
+    high = _mean_log_prob(seed, probes.SAMPLE_PREFIX, found["high"])
+    metrics["temperature_gap_nats"] = low - high
+    assert low - high >= MIN_TEMPERATURE_GAP, (
+        f"text sampled at temperature {probes.LOW_TEMPERATURE} should be much more likely under the model than text "
+        f"sampled at {probes.HIGH_TEMPERATURE} (mean log-probability {low:.2f} vs {high:.2f} nats per character). "
+        "Divide the logits by the temperature before the softmax"
+    )
+
+
