@@ -36,3 +36,17 @@ def outcomes(result: dict) -> dict[str, str]:
 
 
 __all__ = ["nbformat", "notebook_with_cells", "outcomes", "read_results", "reference_notebook", "reference_plus"]
+
+
+def load_file_module(path: Path, name: str):  # noqa: ANN201
+    """Import one file under a unique module name (a lab's checks/conftest.py, say)."""
+    import importlib.util
+    import sys
+
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
