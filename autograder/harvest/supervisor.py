@@ -213,7 +213,9 @@ def _launch(
         argv=[sys.executable, "-m", "autograder.harvest.runner", str(job_path)],
         env=dict(base_environment(work_dir), AUTOGRADER_STAGE="harvest"),
         workdir=work_dir,
-        readable=readable_for_harvest(lab, data_dir) + ([prepared_dir] if prepared_dir else []) + [work_dir],
+        readable=readable_for_harvest(lab, data_dir, lab.profile(profile_name))
+        + ([prepared_dir] if prepared_dir else [])
+        + [work_dir],
         # Not work_dir itself: the trusted files the supervisor writes there (job.json,
         # manifest.json) must not be replaceable by links planted from inside.
         writable=[work_dir / "artifacts", work_dir / "home", work_dir / "tmp", events_path],
@@ -332,11 +334,18 @@ def _tail(output: str) -> str:
     return ("\nLast output:\n" + "\n".join(lines))[:1500] if lines else ""
 
 
-def readable_for_harvest(lab: LabSpec, data_dir: Path | None) -> list[Path]:
-    """What stage 1 needs to see: the engine, the lab's harvest plan, public data."""
+def readable_for_harvest(lab: LabSpec, data_dir: Path | None, profile: dict[str, Any] | None = None) -> list[Path]:
+    """What stage 1 needs to see: the engine, the lab's harvest plan, its training data.
+
+    Of the instructor's ``--data`` folder, stage 1 sees only the entries the profile lists in
+    ``stage1_data`` (e.g. ``["train.txt"]``): held-out files in the same folder stay hidden.
+    """
     visible = [paths.PACKAGE_DIR, lab.harvest_dir, lab.directory / "lab.toml"]
     if data_dir:
-        visible.append(data_dir)
+        for entry in (profile or {}).get("stage1_data", []):
+            candidate = data_dir / entry
+            if candidate.exists():
+                visible.append(candidate)
     return visible
 
 

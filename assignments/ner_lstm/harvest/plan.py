@@ -1,0 +1,120 @@
+"""Harvest plan of the ner_lstm lab: call the student's functions on the grader's probes.
+
+The untrained model is saved in its own step (``model``) before any training,
+so the structural checks (output shape, masking, both directions, the loss)
+do not depend on training finishing. ``train`` builds a fresh model and fits
+it on the grader's own ids (``data.grader_pipeline``), so a bug in the
+notebook's ``build_vocab``/``encode`` does not cost the F1 check as well.
+``predict`` hands ``predict_tags`` a stand-in tagger (a fixed lookup table),
+so a bug in ``build_model`` does not cost the predict_tags checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from assignments.ner_lstm.harvest import data, probes
+from autograder.harvest import Harvest, step
+from autograder.harvest.plan import BadOutput
+
+
+def _pair(value: object, function: str) -> tuple[Any, Any]:
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        found = f"a {type(value).__name__} of {len(value)}" if isinstance(value, (tuple, list)) else type(value).__name__
+        raise BadOutput(f"{function} should return a tuple of 2 values, but it returned {found}")
+    return value[0], value[1]
+
+
+def _id_items(mapping: object, what: str) -> list[list]:
+    """A str → int dict as JSON-able [key, id] pairs; BadOutput for anything else."""
+    if not isinstance(mapping, dict):
+        raise BadOutput(f"build_vocab should return {what} as a dict, but it is a {type(mapping).__name__}")
+    items = []
+    for key, value in mapping.items():
+        if not isinstance(key, str) or isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise BadOutput(f"{what} should map strings to integer ids, but it maps {key!r} to {value!r}")
+        items.append([key, int(value)])
+    return items
+
+
+@step("vocab")
+def vocab(h: Harvest) -> None:
+    sentences, tags = probes.vocab_probe(h.seed)
+    word_to_id, tag_to_id = _pair(h.call("build_vocab", sentences, tags), "build_vocab")
+    h.save_json({"word_to_id": _id_items(word_to_id, "word_to_id"), "tag_to_id": _id_items(tag_to_id, "tag_to_id")})
+
+
+def _encode(h: Harvest, kind: str) -> None:
+    p = probes.encode_probe(h.seed, kind)
+    x, y = _pair(h.call("encode", p["sentences"], p["tags"], p["word_to_id"], p["tag_to_id"], p["max_len"]), "encode")
+    if y is None:
+        raise BadOutput("encode returned y = None although it was given tags")
+    x_only, y_only = _pair(h.call("encode", p["sentences"], None, p["word_to_id"], p["tag_to_id"], p["max_len"]), "encode")
+    h.save_arrays(x=x, y=y, x_without_tags=x_only)
+    h.save_json({"dtypes": [str(np.asarray(x).dtype), str(np.asarray(y).dtype)], "y_without_tags_is_none": y_only is None})
+
+
+@step("encode_short")
+def encode_short(h: Harvest) -> None:
+    _encode(h, "short")
+
+
+@step("encode_unknown")
+def encode_unknown(h: Harvest) -> None:
+    _encode(h, "unknown")
+
+
+@step("encode_long")
+def encode_long(h: Harvest) -> None:
+    _encode(h, "long")
+
+
+@step("model")
+def model(h: Harvest) -> None:
+    """The untrained, compiled model at the grader's sizes."""
+    s = probes.model_sizes(h.seed)
+    built = h.call("build_model", s["vocab_size"], s["num_tags"], embedding_dim=s["embedding_dim"], lstm_units=s["lstm_units"])
+    h.save_model(built)
+
+
+def stand_in_tagger(vocab_size: int, num_tags: int):  # noqa: ANN201
+    """A Keras model (batch, T) → (batch, T, num_tags) that looks each word's tag up in a table."""
+    import keras
+
+    table = probes.lookup_table(vocab_size, num_tags)
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    outputs = keras.layers.Embedding(vocab_size, num_tags, embeddings_initializer=keras.initializers.Constant(table))(inputs)
+    return keras.Model(inputs, keras.layers.Softmax()(outputs))
+
+
+@step("predict")
+def predict(h: Harvest) -> None:
+    p = probes.predict_probe(h.seed)
+    tagger = stand_in_tagger(len(p["word_to_id"]) + 2, len(p["id_to_tag"]))
+    found = h.call("predict_tags", tagger, p["sentences"], p["word_to_id"], p["id_to_tag"], p["max_len"])
+    if not isinstance(found, (list, tuple)) or not all(isinstance(row, (list, tuple)) for row in found):
+        raise BadOutput(f"predict_tags should return a list of tag lists, but it returned a {type(found).__name__}")
+    rows = [[t if isinstance(t, str) else repr(t) for t in row] for row in found]
+    h.save_json({"tags": rows})
+    try:  # the notebook's own encoding, so predict_tags is judged on it if encode has a bug of its own
+        x_own, _ = h.call("encode", p["sentences"], None, p["word_to_id"], None, p["max_len"])
+        h.save_arrays(x_own=x_own)
+    except Exception:  # noqa: BLE001  (encode's own checks report its bugs)
+        pass
+
+
+@step("train")
+def train(h: Harvest) -> None:
+    """A fresh model fitted for the profile's budget on the grader's ids."""
+    vocab, x, y = data.grader_pipeline(h.profile, h.seed, h.data_dir)
+    built = h.call("build_model", vocab.vocab_size, vocab.num_tags)
+    import keras
+
+    if not isinstance(built, keras.Model):
+        raise BadOutput(f"build_model should return a keras.Model, but it returned a {type(built).__name__}")
+    history = built.fit(x, y, epochs=int(h.profile["epochs"]), batch_size=int(h.profile["batch_size"]), verbose=0)
+    h.save_model(built)
+    losses = [float(v) for v in history.history.get("loss", [])]
+    h.save_json({"loss": [v if np.isfinite(v) else None for v in losses]})

@@ -1,0 +1,13 @@
+"""The Embedding has no mask_zero=True, so padding runs through the LSTMs and counts in the loss."""
+
+EXPECT_FAILED = ["masking_ignores_padding", "loss_ignores_padding"]
+
+
+def build_model(vocab_size, num_tags, embedding_dim=64, lstm_units=64):
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    x = keras.layers.Embedding(vocab_size, embedding_dim)(inputs)
+    x = keras.layers.Bidirectional(keras.layers.LSTM(lstm_units, return_sequences=True))(x)
+    outputs = keras.layers.Dense(num_tags, activation="softmax")(x)
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.Adam(5e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
