@@ -1,0 +1,254 @@
+"""Hidden checks of the seq2seq_gru lab."""
+
+from __future__ import annotations
+
+import numpy as np
+import tensorflow as tf
+
+from assignments.seq2seq_gru.checks.conftest import (
+    call,
+    compiled_loss,
+    cut_at_end,
+    encoder_side_layers,
+    grader_greedy,
+    prefix_greedy,
+)
+from assignments.seq2seq_gru.harvest import dates, probes
+from autograder.checking import check
+from autograder.checking.compare import assert_shape
+
+
+@check("returns_documented_types")
+def test_returns_documented_types(artifacts):
+    found = artifacts.json("contract")
+    problems = []
+    if found.get("teacher_forcing") != ["ndarray", "ndarray"]:
+        problems.append(f"teacher_forcing should return a tuple of two numpy arrays, but returned {found.get('teacher_forcing')}")
+    if found.get("build_models") != ["Model", "Model", "Model"]:
+        problems.append(f"build_models should return three keras models, but returned {found.get('build_models')}")
+    if found.get("greedy_decode") != "list of lists of int":
+        problems.append(f"greedy_decode: {found.get('greedy_decode')}")
+    assert not problems, "; ".join(problems)
+
+
+@check("teacher_forcing_shapes")
+def test_teacher_forcing_shapes(artifacts, seed):
+    target = probes.teacher_forcing(seed)["target_ids"]
+    found = artifacts.arrays("teacher_forcing")
+    for key in ("default_input", "default_target"):
+        assert_shape(f"teacher_forcing's {key.split('_')[1]}", found[key], target.shape)
+        assert found[key].dtype.kind in "iu", f"teacher_forcing's {key.split('_')[1]} should hold integer ids, found dtype {found[key].dtype}"
+
+
+@check("teacher_forcing_values")
+def test_teacher_forcing_values(artifacts, seed):
+    p = probes.teacher_forcing(seed)
+    target, start = p["target_ids"], int(p["start_id"])
+    found = artifacts.arrays("teacher_forcing")
+    for tag, start_id in (("default", 1), ("custom", start)):
+        expected = np.concatenate([np.full((len(target), 1), start_id), target[:, :-1]], axis=1)
+        got = found[f"{tag}_input"]
+        assert got.shape == target.shape, f"decoder_input should have shape {target.shape}, found {got.shape}"
+        if not np.array_equal(got, expected):
+            hint = ""
+            if np.array_equal(got, target):
+                hint = " (it equals the target: the decoder would be shown the answer it must predict)"
+            elif np.array_equal(got[:, :-1], target[:, 1:]):
+                hint = " (it is shifted left instead of right)"
+            elif np.array_equal(got[:, 1:], expected[:, 1:]):
+                hint = f" (the first column should be start_id={start_id})"
+            raise AssertionError(
+                f"with start_id={start_id}, decoder_input row 0 should be {expected[0].tolist()}, found {got[0].tolist()}{hint}"
+            )
+        assert np.array_equal(found[f"{tag}_target"], target), (
+            f"decoder_target should equal target_ids; row 0 expected {target[0].tolist()}, found {found[f'{tag}_target'][0].tolist()}"
+        )
+    assert np.array_equal(found["target_after"], target), "teacher_forcing modified target_ids in place"
+
+
+@check("model_shapes")
+def test_model_shapes(artifacts, sizes, batch):
+    train = artifacts.model("build", "train", compile=False)
+    encoder = artifacts.model("build", "encoder", compile=False)
+    decoder = artifacts.model("build", "decoder", compile=False)
+    b, v, latent = sizes["batch"], sizes["tgt_vocab"], sizes["latent_dim"]
+    for cut in (0, 2):  # two source and target lengths
+        src, dec = batch["encoder_ids"][:, : batch["encoder_ids"].shape[1] - cut], batch["decoder_ids"][:, : batch["decoder_ids"].shape[1] - cut]
+        assert_shape("train_model's output", call(train, [src, dec]), (b, dec.shape[1], v))
+        assert_shape("encoder_model's state", call(encoder, src), (b, latent))
+    out = call(decoder, [batch["decoder_ids"][:, :1], np.zeros((b, latent), np.float32)])
+    assert isinstance(out, list) and len(out) == 2, "decoder_model should return [probabilities, new_state]"
+    assert_shape("decoder_model's probabilities", out[0], (b, 1, v))
+    assert_shape("decoder_model's new state", out[1], (b, latent))
+
+
+def _assert_probabilities(name: str, p: np.ndarray) -> None:
+    assert np.all(np.isfinite(p)), f"{name} contains NaN or infinite values"
+    sums = p.sum(axis=-1)
+    assert p.min() >= 0 and np.allclose(sums, 1.0, atol=1e-4), (
+        f"{name} should be probabilities (a softmax: non-negative, summing to 1 over the vocabulary), "
+        f"found values from {p.min():.3g} to {p.max():.3g} summing to {sums.min():.3g}..{sums.max():.3g}"
+    )
+
+
+@check("outputs_are_probabilities")
+def test_outputs_are_probabilities(artifacts, sizes, batch):
+    train = artifacts.model("build", "train", compile=False)
+    decoder = artifacts.model("build", "decoder", compile=False)
+    encoder = artifacts.model("build", "encoder", compile=False)
+    _assert_probabilities("train_model's output", call(train, [batch["encoder_ids"], batch["decoder_ids"]]))
+    state = call(encoder, batch["encoder_ids"])
+    _assert_probabilities("decoder_model's probabilities", call(decoder, [batch["decoder_ids"][:, :1], state])[0])
+
+
+@check("decoder_uses_encoder_state")
+def test_decoder_uses_encoder_state(artifacts, batch):
+    train = artifacts.model("build", "train", compile=False)
+    dec = batch["decoder_ids"]
+    a = call(train, [batch["encoder_ids"], dec])
+    b = call(train, [batch["other_encoder_ids"], dec])
+    change = float(np.max(np.abs(a - b)))
+    assert change > 1e-6, (
+        "train_model's outputs did not change when only the source changed (largest change "
+        f"{change:.2g}): the decoder GRU must start from the encoder's final state (initial_state=...)"
+    )
+    layers = encoder_side_layers(train)
+    assert layers, "no layer with weights in train_model reads encoder_ids: the encoder is not connected to the decoder"
+    variables = [w for layer in layers for w in layer.trainable_weights]
+    target = tf.constant(batch["decoder_target"])
+    with tf.GradientTape() as tape:
+        probabilities = train([batch["encoder_ids"], dec], training=False)
+        loss = tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(target, probabilities))
+    grads = tape.gradient(loss, variables)
+    norms = {w.path: (0.0 if g is None else float(tf.norm(tf.convert_to_tensor(g)))) for w, g in zip(variables, grads, strict=True)}
+    dead = [name for name, n in norms.items() if not n > 0]
+    assert not dead, f"the decoder's loss has no gradient with respect to the encoder's weights {dead[:4]}: the encoder state does not reach the decoder"
+
+
+@check("decoder_is_causal")
+def test_decoder_is_causal(artifacts, sizes, batch):
+    train = artifacts.model("build", "train", compile=False)
+    src, dec = batch["encoder_ids"], batch["decoder_ids"]
+    base = call(train, [src, dec])
+    ty = dec.shape[1]
+    for t in range(ty - 1):
+        changed = dec.copy()
+        changed[:, t + 1 :] = dec[:, t + 1 :] % (sizes["tgt_vocab"] - 1) + 1  # another non-padding id
+        out = call(train, [src, changed])
+        diff = float(np.max(np.abs(out[:, : t + 1] - base[:, : t + 1])))
+        assert diff < 1e-5, (
+            f"changing the decoder inputs after step {t} changed train_model's outputs at steps 0..{t} "
+            f"(by up to {diff:.2g}): the decoder must read its inputs left to right only (no Bidirectional / go_backwards)"
+        )
+
+
+@check("initial_loss")
+def test_initial_loss(artifacts, sizes, batch):
+    train = artifacts.model("build", "train", compile=True)
+    x = [tf.constant(batch["encoder_ids"]), tf.constant(batch["decoder_ids"])]
+    y = tf.constant(batch["decoder_target"])
+    with tf.GradientTape() as tape:
+        y_pred = train(x, training=False)
+        loss = compiled_loss(train, x, y, y_pred)
+    expected = float(np.log(sizes["tgt_vocab"]))
+    value = float(loss)
+    assert np.isfinite(value) and abs(value - expected) <= 0.15 * expected, (
+        f"the untrained model's loss should be close to ln(V) = {expected:.3f} (V = {sizes['tgt_vocab']} target ids), "
+        f"found {value:.4g}: the compiled loss does not match what the model outputs (softmax probabilities "
+        "with sparse categorical cross-entropy, from_logits=False)"
+    )
+    grads = tape.gradient(loss, train.trainable_weights)
+    bad = [w.path for w, g in zip(train.trainable_weights, grads, strict=True) if g is not None and not np.all(np.isfinite(np.asarray(tf.convert_to_tensor(g))))]
+    assert not bad, f"the loss's gradients are not finite for {bad[:4]}"
+
+
+@check("inference_shares_layers")
+def test_inference_shares_layers(artifacts, heldout, vocab, profile):
+    _, data = heldout
+    src = data.encoder_ids[:200]
+    train = artifacts.model("train", "train", compile=False)
+    encoder = artifacts.model("train", "encoder", compile=False)
+    decoder = artifacts.model("train", "decoder", compile=False)
+    greedy = grader_greedy(encoder, decoder, src, vocab.target_len)
+    decoder_ids = np.concatenate([np.full((len(src), 1), dates.START, np.int32), greedy[:, :-1]], axis=1)
+    forced = np.argmax(call(train, [src, decoder_ids]), axis=-1)
+    agreement = float(np.mean(forced == greedy))
+    minimum = float(profile["agreement_min"])
+    assert agreement >= minimum, (
+        f"greedy decoding with encoder_model/decoder_model agreed with train_model's teacher-forced argmax on "
+        f"{agreement:.1%} of tokens (at least {minimum:.0%} expected): the inference models must reuse the trained "
+        "layers of train_model (the same layer objects), not new ones"
+    )
+
+
+def _greedy_case(artifacts, seed, call_name: str):
+    params = probes.SCRIPT_CALLS[call_name]
+    rows = probes.scripts(seed, call_name)
+    found = artifacts.json("greedy")[call_name]
+    return params, rows, found
+
+
+@check("greedy_stops_at_end")
+def test_greedy_stops_at_end(artifacts, seed):
+    for name in probes.SCRIPT_CALLS:
+        params, rows, found = _greedy_case(artifacts, seed, name)
+        end, m = params["end_id"], params["max_len"]
+        for script, got in zip(rows, found, strict=True):
+            if end not in script[:m]:
+                continue
+            k = script.index(end)
+            ok = got[:k] == script[:k] and got[k:] in ([], [end])
+            assert ok, (
+                f"with end_id={end}, max_len={m}: the decoder produced {script[: k + 1]} then more; greedy_decode "
+                f"should return {script[:k]}, found {got}"
+            )
+
+
+@check("greedy_excludes_end")
+def test_greedy_excludes_end(artifacts, seed):
+    for name in probes.SCRIPT_CALLS:
+        params, rows, found = _greedy_case(artifacts, seed, name)
+        end = params["end_id"]
+        for got in found:
+            assert end not in got, f"with end_id={end}, greedy_decode returned {got}: the end id should not be part of the output"
+
+
+@check("greedy_respects_max_len")
+def test_greedy_respects_max_len(artifacts, seed):
+    for name in probes.SCRIPT_CALLS:
+        params, rows, found = _greedy_case(artifacts, seed, name)
+        end, m = params["end_id"], params["max_len"]
+        for script, got in zip(rows, found, strict=True):
+            assert len(got) <= m, f"with max_len={m}, greedy_decode returned {len(got)} ids: {got}"
+            if end not in script[:m]:
+                assert got == script[:m], (
+                    f"with max_len={m}, the decoder never produced the end id; greedy_decode should return its first "
+                    f"{m} ids {script[:m]}, found {got}"
+                )
+
+
+@check("greedy_feeds_back")
+def test_greedy_feeds_back(artifacts, seed):
+    found = artifacts.json("greedy")["chain"]
+    expected = probes.chain_expected(seed)
+    params = probes.CHAIN_CALL
+    for got in found:  # judged up to the end id only: stopping there is greedy_stops_at_end's check
+        assert got[: len(expected)] == expected, (
+            f"with a decoder whose next id depends only on the id fed in, start_id={params['start_id']}: greedy_decode "
+            f"should return {expected}, found {got}. Feed start_id first, then each step's own argmax"
+        )
+
+
+@check("heldout_exact_match")
+def test_heldout_exact_match(artifacts, heldout, vocab, profile):
+    pairs, data = heldout
+    train = artifacts.model("train", "train", compile=False)
+    decoded = cut_at_end(prefix_greedy(train, data.encoder_ids, vocab.target_len))
+    predictions = [vocab.decode_target(ids) for ids in decoded]
+    exact = float(np.mean([p == t for p, (_, t) in zip(predictions, pairs, strict=True)]))
+    minimum = float(profile["exact_match_min"])
+    examples = "; ".join(f"{s!r} -> {p!r} (expected {t!r})" for p, (s, t) in list(zip(predictions, pairs, strict=True))[:3])
+    assert exact >= minimum, (
+        f"greedy-decoding exact match on {len(pairs)} held-out dates after the fixed training budget is {exact:.3f}, "
+        f"below the threshold {minimum:.2f}. Examples: {examples}"
+    )
