@@ -85,7 +85,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     lab = load_lab(args.lab)
     seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else None
-    report = validate_lab(lab, Path(args.out) if args.out else None, seeds=seeds, workers=args.workers, sandbox=args.sandbox, profile=args.profile)
+    report = validate_lab(
+        lab, Path(args.out) if args.out else None, seeds=seeds, workers=args.workers, sandbox=args.sandbox,
+        profile=args.profile, reuse_reference=not args.no_reuse,
+    )
     print(report.text())
     if args.json:
         Path(args.json).write_text(json.dumps(report.to_dict(), indent=1))
@@ -149,6 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sandbox", default="bwrap")
     p.add_argument("--profile", default="ci")
     p.add_argument("--json", default=None, help="also write the report as JSON here")
+    p.add_argument("--no-reuse", action="store_true",
+                   help="run every step of every mistake (default: copy the reference's steps a mistake cannot change)")
     p.set_defaults(run=cmd_validate)
 
     p = sub.add_parser("describe", help="print a lab's checks as a markdown table")

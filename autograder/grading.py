@@ -31,6 +31,9 @@ class GradeOptions:
     limits: Limits = field(default_factory=Limits)
     gpu: str | None = None
     gpus: tuple[str, ...] = ()  # device ids handed out one per submission, round-robin (batch.grade_all)
+    #: Validate only (trusted notebooks): steps copied from the reference's stage-1 folder.
+    reuse_steps: tuple[str, ...] = ()
+    reuse_from: Path | None = None
 
 
 def selected_checks(lab: LabSpec, options: GradeOptions) -> list[CheckSpec]:
@@ -83,12 +86,17 @@ def grade_submission(
         prepared = prepare_stage1_inputs(
             lab, lab.profile(options.profile), seed, options.data_dir, student_dir / "prepared"
         )
+        steps = [s for s in lab.steps_for(checks) if s.name not in options.reuse_steps]
         harvest = run_harvest(
             lab, submission, work, sandbox,
-            seed=seed, profile_name=options.profile, steps=lab.steps_for(checks),
+            seed=seed, profile_name=options.profile, steps=steps,
             data_dir=options.data_dir, prepared_dir=prepared, limits=options.limits, gpu=options.gpu,
         )
         manifest = harvest.manifest
+        if options.reuse_steps and options.reuse_from is not None:
+            from autograder.reuse import adopt_steps
+
+            manifest = adopt_steps(options.reuse_from, work, list(options.reuse_steps))
         result["timing"]["stage1_s"] = round(harvest.wall_s, 2)
         run = run_checks(
             lab, harvest.artifacts_dir, harvest.manifest_path, student_dir / "stage2", sandbox,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.grading import GradeOptions, grade_submission
+from autograder.intake import extract
 from autograder.labspec import LabSpec
 from autograder.notebooks import (
     declared_failures,
@@ -25,6 +26,7 @@ from autograder.notebooks import (
     variant_notebook,
     write_notebook,
 )
+from autograder.reuse import reusable_steps
 
 
 @dataclass
@@ -40,6 +42,7 @@ class VariantOutcome:
     timing: dict[str, float] = field(default_factory=dict)
     messages: dict[str, str] = field(default_factory=dict)
     metrics: dict[str, float] = field(default_factory=dict)
+    reused_steps: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -66,9 +69,11 @@ class ValidationReport:
             failed = ", ".join(o.failed) or "none"
             if o.variant == "stub":
                 failed = f"{len(o.failed)} checks"
+            reused = f"  [reused: {', '.join(o.reused_steps)}]" if o.reused_steps else ""
             lines.append(
                 f"{o.variant:<34} {o.seed:>4} {o.score:>5g} / {o.max_score:<4g} {'yes' if o.agrees else 'NO':<6} {failed}"
                 + ("" if o.agrees or o.variant == "stub" else f"  (expected: {expected})")
+                + reused
             )
             if not o.agrees and o.variant != "stub":
                 for check_id, message in o.messages.items():
@@ -105,6 +110,7 @@ def validate_lab(
     sandbox: str = "bwrap",
     profile: str = "ci",
     mistakes: list[Path] | None = None,
+    reuse_reference: bool = True,
 ) -> ValidationReport:
     """Grade the reference on ``seeds``, the stub, and each mistake file (default: the lab's own)."""
     seeds = list(lab.calibration_seeds if seeds is None else seeds)
@@ -122,9 +128,14 @@ def validate_lab(
             path = write_notebook(variant_notebook(lab, mistake.read_text()), notebooks / f"{mistake.stem}.ipynb")
             jobs.append((mistake.stem, lab.default_seed, path, declared_failures(mistake), mistake_description(mistake)))
 
+        reuse: dict[str, tuple[str, ...]] = {}  # variant -> steps copied from the reference
+
         def run(job: tuple[str, int, Path, list[str] | None, str]) -> VariantOutcome:
             name, seed, notebook, expected, description = job
             options = GradeOptions(profile=profile, seed=seed, sandbox=sandbox)
+            if name in reuse:
+                options.reuse_steps = reuse[name]
+                options.reuse_from = root / "graded" / f"reference-seed{lab.default_seed}" / "stage1"
             student = f"{name}-seed{seed}"
             result = grade_submission(notebook, student, lab, root / "graded", options)
             metrics = read_metrics(root / "graded" / student)
@@ -136,10 +147,21 @@ def validate_lab(
             return VariantOutcome(
                 variant=name, seed=seed, description=description, score=result["score"],
                 max_score=result["max_score"], failed=failed, expected_failed=expected, agrees=agrees,
-                timing=result["timing"], metrics=metrics,
+                timing=result["timing"], metrics=metrics, reused_steps=list(options.reuse_steps),
                 messages={c["id"]: c["message"] for c in result["checks"] if c["outcome"] != "passed" or (expected and c["id"] in expected)},
             )
 
+        # The reference at the default seed first: the mistakes reuse its untouched steps.
+        first = next(j for j in jobs if j[0] == "reference" and j[1] == lab.default_seed)
+        outcomes_by_job = {id(first): run(first)}
+        if reuse_reference and outcomes_by_job[id(first)].agrees:
+            reference_source = extract(first[2])
+            for name, _, path, _, _ in jobs:
+                if name not in ("reference", "stub"):
+                    reuse[name] = tuple(reusable_steps(lab, reference_source, extract(path)))
+        rest = [j for j in jobs if j is not first]
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            outcomes = list(pool.map(run, jobs))
+            for job, outcome in zip(rest, pool.map(run, rest), strict=True):
+                outcomes_by_job[id(job)] = outcome
+        outcomes = [outcomes_by_job[id(j)] for j in jobs]
     return ValidationReport(lab=lab.id, outcomes=outcomes)
