@@ -1,0 +1,12 @@
+"""fine_tune recompiles with Adam's default learning rate (1e-3), not the one it is given."""
+
+EXPECT_FAILED = ["fine_tune_learning_rate"]
+
+
+def fine_tune(model, num_blocks=1, learning_rate=1e-5):
+    base = model.get_layer("vgg16")
+    base.trainable = True
+    for layer in base.layers:
+        layer.trainable = layer.name.startswith("block5")
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
