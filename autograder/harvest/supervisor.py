@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +99,10 @@ def run_harvest(
 ) -> HarvestResult:
     """Run stage 1 for one submission in ``work_dir``; return the trusted manifest."""
     started = time.monotonic()
-    steps = list(lab.steps if steps is None else steps)
+    profile = lab.profile(profile_name)
+    steps = [_with_profile_timeout(spec, profile) for spec in (lab.steps if steps is None else steps)]
+    by_name = {spec.name: spec for spec in steps}
+    total_budget_s = float(profile.get("total_budget_s", lab.total_budget_s))
     artifacts = work_dir / "artifacts"
     for folder in (artifacts, work_dir / "home", work_dir / "tmp"):
         folder.mkdir(parents=True, exist_ok=True)
@@ -110,12 +113,12 @@ def run_harvest(
     outputs: list[str] = []
     peak_rss_kb: int | None = None
     launches = 0
-    budget_end = started + lab.total_budget_s
+    budget_end = started + total_budget_s
     remaining = list(steps)
     while remaining:
         if time.monotonic() >= budget_end:
             for spec in remaining:
-                records[spec.name] = StepRecord("not run", _budget_message(lab))
+                records[spec.name] = StepRecord("not run", _budget_message(total_budget_s))
             break
         launches += 1
         launch, exit_code, killed_for, output = _launch(
@@ -136,11 +139,11 @@ def run_harvest(
             break
         remaining = [spec for spec in remaining if spec.name not in records]
         if launch.running and launch.running not in records:
-            spec = lab.step(launch.running)
+            spec = by_name.get(launch.running) or lab.step(launch.running)
             if killed_for == "step":
                 records[spec.name] = StepRecord("timeout", f"step `{spec.name}` timed out after {spec.timeout_s:g} s", spec.timeout_s)
             elif killed_for == "budget":
-                records[spec.name] = StepRecord("timeout", _budget_message(lab))
+                records[spec.name] = StepRecord("timeout", _budget_message(total_budget_s))
             else:
                 records[spec.name] = StepRecord("error", _crash_message(spec.name, exit_code, output))
             remaining = [s for s in remaining if s.name != spec.name]
@@ -306,8 +309,14 @@ def _known_status(value: Any) -> str:
     return value if value in allowed else "error"
 
 
-def _budget_message(lab: LabSpec) -> str:
-    return f"not run: the lab's total time budget of {lab.total_budget_s:g} s was used up"
+def _budget_message(total_budget_s: float) -> str:
+    return f"not run: the lab's total time budget of {total_budget_s:g} s was used up"
+
+
+def _with_profile_timeout(spec: StepSpec, profile: dict[str, Any]) -> StepSpec:
+    """A profile may give a step more time (``[profiles.class.step_timeouts] train = 1800``)."""
+    override = profile.get("step_timeouts", {}).get(spec.name)
+    return spec if override is None else replace(spec, timeout_s=float(override))
 
 
 def _import_death_message(exit_code: int | None, killed_for: str | None, lab: LabSpec, output: str) -> str:
