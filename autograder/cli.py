@@ -87,7 +87,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else None
     report = validate_lab(
         lab, Path(args.out) if args.out else None, seeds=seeds, workers=args.workers, sandbox=args.sandbox,
-        profile=args.profile, reuse_reference=not args.no_reuse,
+        profile=args.profile, reuse_reference=not args.no_reuse, data_dir=Path(args.data) if args.data else None,
     )
     print(report.text())
     if args.json:
@@ -152,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sandbox", default="bwrap")
     p.add_argument("--profile", default="ci")
     p.add_argument("--json", default=None, help="also write the report as JSON here")
+    p.add_argument("--data", default=None, help="the instructor's data folder (class profile)")
     p.add_argument("--no-reuse", action="store_true",
                    help="run every step of every mistake (default: copy the reference's steps a mistake cannot change)")
     p.set_defaults(run=cmd_validate)

@@ -111,6 +111,7 @@ def validate_lab(
     profile: str = "ci",
     mistakes: list[Path] | None = None,
     reuse_reference: bool = True,
+    data_dir: Path | None = None,
 ) -> ValidationReport:
     """Grade the reference on ``seeds``, the stub, and each mistake file (default: the lab's own)."""
     seeds = list(lab.calibration_seeds if seeds is None else seeds)
@@ -132,7 +133,7 @@ def validate_lab(
 
         def run(job: tuple[str, int, Path, list[str] | None, str]) -> VariantOutcome:
             name, seed, notebook, expected, description = job
-            options = GradeOptions(profile=profile, seed=seed, sandbox=sandbox)
+            options = GradeOptions(profile=profile, seed=seed, sandbox=sandbox, data_dir=data_dir)
             if name in reuse:
                 options.reuse_steps = reuse[name]
                 options.reuse_from = root / "graded" / f"reference-seed{lab.default_seed}" / "stage1"
