@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,10 @@ def grade_submission(
 ) -> dict[str, Any]:
     """Grade ``notebook`` and write ``out_dir/<student>/results.json`` and feedback."""
     started = time.monotonic()
+    # Sandboxes bind paths by name: relative ones would resolve against the sandbox's own cwd.
+    notebook, out_dir = notebook.resolve(), out_dir.resolve()
+    if options.data_dir is not None:
+        options = replace(options, data_dir=options.data_dir.resolve())
     student_dir = out_dir / student
     student_dir.mkdir(parents=True, exist_ok=True)
     checks = selected_checks(lab, options)

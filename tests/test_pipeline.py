@@ -140,10 +140,11 @@ def test_cli_grade_and_check(tmp_path: Path) -> None:
     reference_plus(LAB, subs / "bob.ipynb", "def clip_by_global_norm(grads, max_norm):\n    return grads, 0.0\n")
     out = tmp_path / "out"
     cli = [sys.executable, "-m", "autograder.cli"]
-    graded = subprocess.run([*cli, "grade", str(subs), "--lab", LAB, "--out", str(out), "--workers", "2", "--quiet"],
-                            capture_output=True, text=True, timeout=300)
+    graded = subprocess.run([*cli, "grade", "subs", "--lab", LAB, "--out", "out", "--workers", "2", "--quiet"],
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path)  # relative paths
     assert graded.returncode == 0, graded.stderr
     assert "alice" in graded.stdout and "clip_scales_when_over" in graded.stdout
+    assert json.loads((out / "alice" / "results.json").read_text())["score"] == load_lab(LAB).max_score
     grades = (out / "grades.csv").read_text().splitlines()
     assert grades[0].startswith("student,lab,score,max_score,status") and len(grades) == 3
     checked = subprocess.run([*cli, "check", str(subs / "bob.ipynb"), "--lab", LAB], capture_output=True, text=True, timeout=300)
