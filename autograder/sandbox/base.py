@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
@@ -67,6 +71,42 @@ class Sandbox(Protocol):
 
     def start(self, request: SandboxRequest) -> RunningProcess:
         ...
+
+
+class PopenStage:
+    """What every process-based backend shares: a ``Popen`` in its own session, captured output."""
+
+    def __init__(self, popen: subprocess.Popen[bytes], output: CappedOutput) -> None:
+        self._popen = popen
+        self._output = output
+
+    @property
+    def pid(self) -> int:
+        return self._popen.pid
+
+    def poll(self) -> int | None:
+        return self._popen.poll()
+
+    def wait(self, timeout: float | None = None) -> int:
+        try:
+            return self._popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise TimeoutError(f"stage process {self.pid} still running after {timeout} s") from None
+
+    def output(self) -> str:
+        return self._output.text()
+
+    def _kill_group_and_reap(self, before_reaping: Callable[[], None] = lambda: None) -> None:
+        """SIGKILL the process group, run ``before_reaping``, then wait for the child (10 s at most)."""
+        try:
+            os.killpg(self._popen.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        before_reaping()
+        try:
+            self._popen.wait(10)
+        except subprocess.TimeoutExpired:
+            pass
 
 
 class CappedOutput:

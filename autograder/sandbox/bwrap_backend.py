@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -37,7 +36,13 @@ from pathlib import Path
 
 from autograder import paths
 from autograder.sandbox import cgroups
-from autograder.sandbox.base import CappedOutput, MiB, SandboxRequest, SandboxUnavailable
+from autograder.sandbox.base import (
+    CappedOutput,
+    MiB,
+    PopenStage,
+    SandboxRequest,
+    SandboxUnavailable,
+)
 from autograder.sandbox.diskwatch import DiskWatch
 from autograder.sandbox.sandbox_user import SandboxUser, ensure_user, hand_over
 
@@ -58,12 +63,11 @@ HIDDEN_TMPFS_BYTES = 64 * 1024
 JOIN_CGROUPS = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"'
 
 
-class BwrapProcess:
+class BwrapProcess(PopenStage):
     """One running stage; ``kill`` takes down its whole pid namespace and cgroups."""
 
     def __init__(self, popen: subprocess.Popen[bytes], output: CappedOutput, groups: cgroups.CgroupSet, request: SandboxRequest) -> None:
-        self._popen = popen
-        self._output = output
+        super().__init__(popen, output)
         self._groups = groups
         self.started = time.monotonic()
         self._lock = threading.Lock()
@@ -75,40 +79,16 @@ class BwrapProcess:
         self._output.note(f"[grader] stopped the process: {reason}")
         self.kill()
 
-    @property
-    def pid(self) -> int:
-        return self._popen.pid
-
-    def poll(self) -> int | None:
-        return self._popen.poll()
-
-    def wait(self, timeout: float | None = None) -> int:
-        try:
-            return self._popen.wait(timeout)
-        except subprocess.TimeoutExpired:
-            raise TimeoutError(f"sandbox {self.pid} still running after {timeout} s") from None
-
     def kill(self) -> None:
         with self._lock:
             self._kill()
 
     def _kill(self) -> None:
-        try:
-            os.killpg(self._popen.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self._groups.kill_all()
-        try:
-            self._popen.wait(10)
-        except subprocess.TimeoutExpired:
-            pass
+        self._kill_group_and_reap(self._groups.kill_all)
         self._watch.close()
         if self._groups.oom_killed():
             self._output.note(f"[grader] the process ran out of its {self._limits_text}")
         self._groups.remove()
-
-    def output(self) -> str:
-        return self._output.text()
 
 
 @cache

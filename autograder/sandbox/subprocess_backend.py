@@ -15,43 +15,18 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from autograder.sandbox.base import CappedOutput, Limits, SandboxRequest
+from autograder.sandbox.base import CappedOutput, Limits, PopenStage, SandboxRequest
 
 
-class ProcessGroup:
+class ProcessGroup(PopenStage):
     """A started child in its own session; ``kill`` signals the whole group."""
 
     def __init__(self, popen: subprocess.Popen[bytes], output: CappedOutput, marker: str) -> None:
-        self._popen = popen
-        self._output = output
+        super().__init__(popen, output)
         self._marker = marker
 
-    @property
-    def pid(self) -> int:
-        return self._popen.pid
-
-    def poll(self) -> int | None:
-        return self._popen.poll()
-
-    def wait(self, timeout: float | None = None) -> int:
-        try:
-            return self._popen.wait(timeout)
-        except subprocess.TimeoutExpired:
-            raise TimeoutError(f"process {self.pid} still running after {timeout} s") from None
-
     def kill(self) -> None:
-        try:
-            os.killpg(self._popen.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        kill_marked_processes(self._marker)
-        try:
-            self._popen.wait(10)
-        except subprocess.TimeoutExpired:
-            pass
-
-    def output(self) -> str:
-        return self._output.text()
+        self._kill_group_and_reap(lambda: kill_marked_processes(self._marker))
 
 
 def kill_marked_processes(marker: str) -> None:
