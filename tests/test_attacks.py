@@ -372,9 +372,10 @@ def test_memory_bomb_is_bounded(batch: dict[str, Any]) -> None:
 
 def test_output_flood_is_capped(batch: dict[str, Any]) -> None:
     r = result(batch, "flood")
-    assert r["status"] == "graded"
-    assert points(batch, "flood", "rnn_backward_dx") == 0.0
-    assert points(batch, "flood", "rnn_forward_values") > 0
+    summary = {c["id"]: (c["outcome"], c["message"][:200]) for c in r["checks"]}
+    assert r["status"] == "graded", r["error"]
+    assert points(batch, "flood", "rnn_backward_dx") == 0.0, summary
+    assert points(batch, "flood", "rnn_forward_values") > 0, summary
     assert (batch["out"] / "flood" / "results.json").stat().st_size < 1_000_000
 
 
