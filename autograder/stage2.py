@@ -12,6 +12,7 @@ from typing import Any
 from autograder.harvest.supervisor import base_environment
 from autograder.labspec import CheckSpec, LabSpec
 from autograder.sandbox import Limits, Sandbox, SandboxRequest
+from autograder.sandbox.base import last_output_lines
 
 STAGE2_TIMEOUT_S = 600.0
 
@@ -99,5 +100,5 @@ def error_row(spec: CheckSpec, message: str, outcome: str = "error") -> dict[str
 
 
 def _tail(output: str) -> str:
-    lines = [line for line in output.strip().splitlines() if line.strip()][-5:]
+    lines = last_output_lines(output, 5)
     return (": " + " | ".join(lines))[:1200] if lines else ""

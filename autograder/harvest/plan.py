@@ -16,7 +16,6 @@ only the checks that need its artifacts.
 from __future__ import annotations
 
 import json
-import math
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -145,6 +144,3 @@ def as_numeric_array(value: Any, what: str) -> np.ndarray:
         array = np.array(array)
     return array
 
-
-def finite_or_none(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None

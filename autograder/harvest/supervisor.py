@@ -20,6 +20,7 @@ from autograder import paths
 from autograder.intake import ExtractedSubmission
 from autograder.labspec import LabSpec, StepSpec
 from autograder.sandbox import Limits, Sandbox, SandboxRequest
+from autograder.sandbox.base import last_output_lines
 
 #: Seconds a step may overrun its limit before the supervisor kills the runner
 #: (the runner's own timer normally stops it first, with a traceback).
@@ -339,7 +340,7 @@ def _crash_message(step_name: str, exit_code: int | None, output: str) -> str:
 
 
 def _tail(output: str) -> str:
-    lines = [line for line in output.strip().splitlines() if line.strip()][-3:]
+    lines = last_output_lines(output, 3)
     return ("\nLast output:\n" + "\n".join(lines))[:1500] if lines else ""
 
 

@@ -143,3 +143,8 @@ class CappedOutput:
         if self.dropped:
             text += f"\n[... {self.dropped} more bytes of output dropped]"
         return "\n".join([text, *self._notes]) if self._notes else text
+
+
+def last_output_lines(output: str, count: int) -> list[str]:
+    """The last ``count`` non-blank lines a stage printed (for error messages)."""
+    return [line for line in output.strip().splitlines() if line.strip()][-count:]
