@@ -2,29 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from assignments.bptt_numpy.harvest import probes
-
-
-def numeric_gradients(forward, inputs: dict[str, np.ndarray], names: list[str], upstream: np.ndarray, eps: float = 1e-6) -> dict[str, np.ndarray]:
-    """Central-difference gradients of sum(forward(**inputs) * upstream) w.r.t. ``names``."""
-    inputs = {k: np.array(v, dtype=np.float64) for k, v in inputs.items()}
-    grads = {}
-    for name in names:
-        value = inputs[name]
-        grad = np.zeros_like(value)
-        for index in np.ndindex(value.shape):
-            saved = value[index]
-            value[index] = saved + eps
-            plus = np.sum(forward(**inputs) * upstream)
-            value[index] = saved - eps
-            minus = np.sum(forward(**inputs) * upstream)
-            value[index] = saved
-            grad[index] = (plus - minus) / (2 * eps)
-        grads[name] = grad
-    return grads
+from assignments.bptt_numpy.harvest.numeric import central_differences
 
 
 @pytest.fixture(scope="session")
@@ -45,5 +26,6 @@ def sequence_numeric(reference, sequence_probe):
     def forward(x, h0, Wx, Wh, b):
         return reference.rnn_forward(x, h0, Wx, Wh, b)[0]
 
-    inputs = {k: p[k] for k in ("x", "h0", "Wx", "Wh", "b")}
-    return numeric_gradients(forward, inputs, ["x", "h0", "Wx", "Wh", "b"], p["dh"])
+    names = ["x", "h0", "Wx", "Wh", "b"]
+    grads = central_differences(forward, [p[n] for n in names], p["dh"])
+    return dict(zip(names, grads, strict=True))
