@@ -89,6 +89,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     report = validate_lab(
         lab, Path(args.out) if args.out else None, seeds=seeds, workers=args.workers, sandbox=args.sandbox,
         profile=args.profile, reuse_reference=not args.no_reuse, data_dir=Path(args.data) if args.data else None,
+        quick=args.quick, nulls=not args.no_nulls, variants=args.variants.split(",") if args.variants else None,
     )
     print(report.text())
     if args.json:
@@ -145,7 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.set_defaults(run=cmd_release)
 
-    p = sub.add_parser("validate", help="prove a lab's checks: reference over seeds, every known mistake")
+    p = sub.add_parser(
+        "validate", help="prove a lab's checks: reference and correct alternatives over seeds, known mistakes, null variants"
+    )
     p.add_argument("lab")
     p.add_argument("--seeds", default=None, help="comma-separated seeds (default: the lab's calibration seeds)")
     p.add_argument("--out", default=None)
@@ -156,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=None, help="the instructor's data folder (class profile)")
     p.add_argument("--no-reuse", action="store_true",
                    help="run every step of every mistake (default: copy the reference's steps a mistake cannot change)")
+    p.add_argument("--quick", action="store_true",
+                   help="correct alternatives on the default seed only (default: on every calibration seed)")
+    p.add_argument("--no-nulls", action="store_true", help="skip the null variants (functions that do nothing)")
+    p.add_argument("--variants", default=None,
+                   help="comma-separated variant names: grade only these besides the reference (e.g. null-sample-none)")
     p.set_defaults(run=cmd_validate)
 
     p = sub.add_parser("describe", help="print a lab's checks as a markdown table")

@@ -36,6 +36,8 @@ class CheckSpec:
     needs: tuple[str, ...]
     public: bool = False
     catches: str = ""
+    #: The student functions this check grades (lab.toml ``grades``); empty: every function its steps use.
+    grades: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,23 @@ class LabSpec:
     def public_checks(self) -> list[CheckSpec]:
         return [check for check in self.checks if check.public]
 
+    def student_functions(self) -> list[str]:
+        """Every student function a harvest step calls, in the plan's order."""
+        names: list[str] = []
+        for step in self.steps:
+            names.extend(n for n in step.uses if n not in names)
+        return names
+
+    def graded_functions(self, check: CheckSpec) -> tuple[str, ...]:
+        """The functions ``check`` grades: its ``grades`` entry, else every function its steps use."""
+        if check.grades:
+            return check.grades
+        return tuple(dict.fromkeys(name for step in self.steps if step.name in check.needs for name in step.uses))
+
+    def checks_of_function(self, function: str) -> list[CheckSpec]:
+        """The checks that grade ``function``: a null version of it must fail every one."""
+        return [check for check in self.checks if function in self.graded_functions(check)]
+
 
 def available_labs() -> list[str]:
     root = paths.assignments_dir()
@@ -124,6 +143,7 @@ def load_lab(lab_id: str) -> LabSpec:
             needs=tuple(c.get("needs", ())),
             public=bool(c.get("public", False)),
             catches=c.get("catches", ""),
+            grades=tuple(c.get("grades", ())),
         )
         for c in raw.get("checks", [])
     )
@@ -162,3 +182,6 @@ def _validate(spec: LabSpec) -> None:
         for need in check.needs:
             if need not in step_names:
                 raise LabSpecError(f"check {check.id} needs unknown step {need!r}")
+        unknown = [name for name in check.grades if name not in spec.student_functions()]
+        if unknown:
+            raise LabSpecError(f"check {check.id} grades {unknown}, which no harvest step uses")

@@ -1,8 +1,11 @@
 """``autograder validate LAB``: prove a lab's checks both ways.
 
-The reference must pass every check on every calibration seed; the released
-stub must score 0; each known mistake (``assignments/<lab>/mistakes/*.py``)
-must fail exactly the checks it declares in ``EXPECT_FAILED`` and keep the rest.
+The reference must pass every check on every calibration seed, and so must
+every declared correct alternative (a ``mistakes/*.py`` with
+``EXPECT_FAILED = []``); the released stub must score 0; each known mistake
+must fail exactly the checks it declares in ``EXPECT_FAILED`` and keep the
+rest; each null variant of each student function (``autograder.nulls``) must
+fail every check that grades that function.
 """
 
 from __future__ import annotations
@@ -26,12 +29,13 @@ from autograder.notebooks import (
     variant_notebook,
     write_notebook,
 )
+from autograder.nulls import null_variants
 from autograder.reuse import reusable_steps
 
 
 @dataclass
 class VariantOutcome:
-    variant: str  # "reference", "stub" or the mistake's name
+    variant: str  # "reference", "stub", a mistake's or alternative's file stem, or a null variant's name
     seed: int
     description: str
     score: float
@@ -43,6 +47,7 @@ class VariantOutcome:
     messages: dict[str, str] = field(default_factory=dict)
     metrics: dict[str, float] = field(default_factory=dict)
     reused_steps: list[str] = field(default_factory=list)
+    kind: str = "mistake"  # "reference", "stub", "mistake", "alternative" or "null"
 
 
 @dataclass
@@ -65,10 +70,12 @@ class ValidationReport:
             elif o.expected_failed is None:
                 expected = "none"
             else:
-                expected = ", ".join(o.expected_failed)
+                expected = ("at least " if o.kind == "null" else "") + ", ".join(o.expected_failed)
             failed = ", ".join(o.failed) or "none"
             if o.variant == "stub":
                 failed = f"{len(o.failed)} checks"
+            elif o.kind == "null" and o.agrees:
+                failed = f"every check of the function ({len(o.expected_failed or [])})"
             reused = f"  [reused: {', '.join(o.reused_steps)}]" if o.reused_steps else ""
             lines.append(
                 f"{o.variant:<34} {o.seed:>4} {o.score:>5g} / {o.max_score:<4g} {'yes' if o.agrees else 'NO':<6} {failed}"
@@ -89,7 +96,7 @@ class ValidationReport:
             for o in measured:
                 figures = ", ".join(f"{k}={v:.4g}" for k, v in sorted(o.metrics.items()))
                 lines.append(f"  {o.variant:<32} seed {o.seed}: {figures}")
-        lines.append("all agree" if self.ok else "DISAGREEMENT: the checks and the declared mistakes do not match")
+        lines.append("all agree" if self.ok else "DISAGREEMENT: the checks and the declared variants do not match")
         return "\n".join(lines)
 
 
@@ -99,6 +106,64 @@ def read_metrics(student_dir: Path) -> dict[str, float]:
         return json.loads((student_dir / "stage2" / "checks.json").read_text()).get("metrics", {})
     except (OSError, ValueError):
         return {}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook graded at one seed, and what validate expects of it."""
+
+    variant: str
+    kind: str  # "reference", "stub", "mistake", "alternative" or "null"
+    seed: int
+    notebook: Path
+    expected_failed: tuple[str, ...] | None  # None: must fail nothing
+    description: str
+
+    def agrees(self, failed: list[str], status: str) -> bool:
+        if self.expected_failed is None:
+            return not failed and status == "graded"
+        if self.kind == "null":  # a do-nothing function fails at least every check that grades it
+            return set(self.expected_failed) <= set(failed)
+        return sorted(failed) == sorted(self.expected_failed)
+
+
+def validation_jobs(
+    lab: LabSpec,
+    notebooks: Path,
+    seeds: list[int],
+    *,
+    alternative_seeds: list[int],
+    mistakes: list[Path],
+    nulls: bool,
+    variants: list[str] | None,
+) -> list[Job]:
+    """The reference on every seed, the stub, each mistake, each correct alternative, each null variant."""
+    jobs: list[Job] = []
+    reference = write_notebook(solution_notebook(lab), notebooks / "reference.ipynb")
+    jobs.extend(Job("reference", "reference", s, reference, None, "the reference solution") for s in seeds)
+    others: list[Job] = []
+    stub = write_notebook(released_notebook(lab), notebooks / "stub.ipynb")
+    all_checks = tuple(c.id for c in lab.checks)
+    others.append(Job("stub", "stub", lab.default_seed, stub, all_checks, "the released notebook, unchanged"))
+    for mistake in mistakes:
+        path = write_notebook(variant_notebook(lab, mistake.read_text()), notebooks / f"{mistake.stem}.ipynb")
+        declared = tuple(declared_failures(mistake))
+        if declared:
+            others.append(Job(mistake.stem, "mistake", lab.default_seed, path, declared, mistake_description(mistake)))
+        else:
+            others.extend(
+                Job(mistake.stem, "alternative", s, path, None, mistake_description(mistake)) for s in alternative_seeds
+            )
+    if nulls:
+        for null in null_variants(lab):
+            path = write_notebook(variant_notebook(lab, null.source), notebooks / f"{null.name}.ipynb")
+            others.append(Job(null.name, "null", lab.default_seed, path, null.must_fail, null.description))
+    if variants is not None:
+        unknown = set(variants) - {j.variant for j in others}
+        if unknown:
+            raise ValueError(f"validate {lab.id}: no variant named {', '.join(sorted(unknown))}")
+        others = [j for j in others if j.variant in variants]
+    return jobs + others
 
 
 def validate_lab(
@@ -112,56 +177,59 @@ def validate_lab(
     mistakes: list[Path] | None = None,
     reuse_reference: bool = True,
     data_dir: Path | None = None,
+    quick: bool = False,
+    nulls: bool = True,
+    variants: list[str] | None = None,
 ) -> ValidationReport:
-    """Grade the reference on ``seeds``, the stub, and each mistake file (default: the lab's own)."""
+    """Grade the reference on ``seeds``, the stub, each mistake file (default: the lab's own) and each null variant.
+
+    Declared correct alternatives (``EXPECT_FAILED = []``) run on every seed, or on the lab's
+    default seed only when ``quick``; ``variants`` restricts everything but the reference to those names.
+    """
     seeds = list(lab.calibration_seeds if seeds is None else seeds)
     mistakes = mistake_files(lab) if mistakes is None else mistakes
+    alternative_seeds = [lab.default_seed] if quick else seeds
     with tempfile.TemporaryDirectory(prefix=f"validate-{lab.id}-") as tmp:
         root = out_dir or Path(tmp)
-        notebooks = root / "notebooks"
-        jobs: list[tuple[str, int, Path, list[str] | None, str]] = []
-        reference = write_notebook(solution_notebook(lab), notebooks / "reference.ipynb")
-        for seed in seeds:
-            jobs.append(("reference", seed, reference, None, "the reference solution"))
-        stub = write_notebook(released_notebook(lab), notebooks / "stub.ipynb")
-        jobs.append(("stub", lab.default_seed, stub, [c.id for c in lab.checks], "the released notebook, unchanged"))
-        for mistake in mistakes:
-            path = write_notebook(variant_notebook(lab, mistake.read_text()), notebooks / f"{mistake.stem}.ipynb")
-            jobs.append((mistake.stem, lab.default_seed, path, declared_failures(mistake), mistake_description(mistake)))
+        jobs = validation_jobs(
+            lab, root / "notebooks", seeds, alternative_seeds=alternative_seeds,
+            mistakes=mistakes, nulls=nulls, variants=variants,
+        )
+        reuse: dict[str, tuple[str, ...]] = {}  # variant -> steps copied from the reference at the same seed
+        reference_agrees: dict[int, bool] = {}
 
-        reuse: dict[str, tuple[str, ...]] = {}  # variant -> steps copied from the reference
-
-        def run(job: tuple[str, int, Path, list[str] | None, str]) -> VariantOutcome:
-            name, seed, notebook, expected, description = job
-            options = GradeOptions(profile=profile, seed=seed, sandbox=sandbox, data_dir=data_dir)
-            if name in reuse:
-                options.reuse_steps = reuse[name]
-                options.reuse_from = root / "graded" / f"reference-seed{lab.default_seed}" / "stage1"
-            student = f"{name}-seed{seed}"
-            result = grade_submission(notebook, student, lab, root / "graded", options)
-            metrics = read_metrics(root / "graded" / student)
+        def run(job: Job) -> VariantOutcome:
+            options = GradeOptions(profile=profile, seed=job.seed, sandbox=sandbox, data_dir=data_dir)
+            if job.variant in reuse and reference_agrees.get(job.seed):
+                options.reuse_steps = reuse[job.variant]
+                options.reuse_from = root / "graded" / f"reference-seed{job.seed}" / "stage1"
+            student = f"{job.variant}-seed{job.seed}"
+            result = grade_submission(job.notebook, student, lab, root / "graded", options)
             failed = [c["id"] for c in result["checks"] if c["outcome"] != "passed"]
-            if expected is None:
-                agrees = not failed and result["status"] == "graded"
-            else:
-                agrees = sorted(failed) == sorted(expected)
+            expected = job.expected_failed or ()
             return VariantOutcome(
-                variant=name, seed=seed, description=description, score=result["score"],
-                max_score=result["max_score"], failed=failed, expected_failed=expected, agrees=agrees,
-                timing=result["timing"], metrics=metrics, reused_steps=list(options.reuse_steps),
-                messages={c["id"]: c["message"] for c in result["checks"] if c["outcome"] != "passed" or (expected and c["id"] in expected)},
+                variant=job.variant, seed=job.seed, description=job.description, score=result["score"],
+                max_score=result["max_score"], failed=failed,
+                expected_failed=None if job.expected_failed is None else list(job.expected_failed),
+                agrees=job.agrees(failed, result["status"]), kind=job.kind,
+                timing=result["timing"], metrics=read_metrics(root / "graded" / student),
+                reused_steps=list(options.reuse_steps),
+                messages={c["id"]: c["message"] for c in result["checks"] if c["outcome"] != "passed" or c["id"] in expected},
             )
 
-        # The reference at the default seed first: the mistakes reuse its untouched steps.
-        first = next(j for j in jobs if j[0] == "reference" and j[1] == lab.default_seed)
-        outcomes_by_job = {id(first): run(first)}
-        if reuse_reference and outcomes_by_job[id(first)].agrees:
-            reference_source = extract(first[2])
-            for name, _, path, _, _ in jobs:
-                if name not in ("reference", "stub"):
-                    reuse[name] = tuple(reusable_steps(lab, reference_source, extract(path)))
-        rest = [j for j in jobs if j is not first]
+        # The reference first, on every seed: the variants reuse its steps they cannot change.
+        references = [j for j in jobs if j.kind == "reference"]
+        rest = [j for j in jobs if j.kind != "reference"]
+        outcomes_by_job: dict[int, VariantOutcome] = {}
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            for job, outcome in zip(references, pool.map(run, references), strict=True):
+                outcomes_by_job[id(job)] = outcome
+                reference_agrees[job.seed] = outcome.agrees
+            if reuse_reference and references:
+                reference_source = extract(references[0].notebook)
+                for job in rest:
+                    if job.kind != "stub" and job.variant not in reuse:
+                        reuse[job.variant] = tuple(reusable_steps(lab, reference_source, extract(job.notebook)))
             for job, outcome in zip(rest, pool.map(run, rest), strict=True):
                 outcomes_by_job[id(job)] = outcome
         outcomes = [outcomes_by_job[id(j)] for j in jobs]

@@ -1,8 +1,11 @@
 """Every lab proves its checks both ways: ``autograder validate`` must agree for each.
 
 The reference scores full marks on every calibration seed, the released stub
-scores 0 with "not implemented" messages, and each known mistake in
-``assignments/<lab>/mistakes/`` fails exactly the checks it declares.
+scores 0 with "not implemented" messages, each known mistake in
+``assignments/<lab>/mistakes/`` fails exactly the checks it declares, each
+declared correct alternative scores full marks (on the default seed here; the
+calibration run takes every seed), and each null variant of each student
+function (None, its input unchanged, zeros) scores 0 on that function's checks.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ LABS = available_labs()
 def test_lab_validates(lab_id: str, tmp_path: Path) -> None:
     lab = load_lab(lab_id)
     assert len(mistake_files(lab)) >= 6, "every lab ships at least 6 known mistakes"
-    report = validate_lab(lab, tmp_path, workers=2)
+    report = validate_lab(lab, tmp_path, workers=2, quick=True)
     print(report.text())
     assert report.ok, report.text()
     seeds = {o.seed for o in report.outcomes if o.variant == "reference"}
@@ -31,6 +34,8 @@ def test_lab_validates(lab_id: str, tmp_path: Path) -> None:
     stub = next(o for o in report.outcomes if o.variant == "stub")
     assert stub.score == 0
     assert all("not implemented" in m or "NotImplementedError" in m for m in stub.messages.values()), stub.messages
+    nulls = {o.variant.split("-")[1] for o in report.outcomes if o.kind == "null"}
+    assert nulls == set(lab.student_functions()), "every student function has null variants"
 
 
 @pytest.mark.parametrize("lab_id", LABS)
