@@ -7,7 +7,9 @@ nothing it writes: the supervisor outside the sandbox writes the manifest.
 """
 
 from __future__ import annotations
+import __future__
 
+import ast
 import importlib
 import json
 import os
@@ -19,7 +21,7 @@ import types
 from pathlib import Path
 from typing import Any
 
-from autograder.harvest.placeholders import MissingModuleFinder
+from autograder.harvest.placeholders import StudentImports
 from autograder.harvest.plan import BadOutput, Harvest, MissingFunction, registered_steps
 from autograder.intake import ExtractedSubmission
 
@@ -41,21 +43,34 @@ class EventLog:
 
 def load_student_module(submission: ExtractedSubmission) -> tuple[types.ModuleType, list[str]]:
     """Execute the kept statements of each cell into one module named ``submission``."""
-    import ast
     import linecache
 
     module = types.ModuleType("submission")
     module.__file__ = "submission.ipynb"
     sys.modules["submission"] = module
-    with MissingModuleFinder() as finder:
-        for cell in submission.cells:
-            filename = f"{STUDENT_FILE_PREFIX}{cell.cell}"
-            lines = [line + "\n" for line in cell.source.splitlines()]
-            linecache.cache[filename] = (len(cell.source), None, lines, filename)
-            tree = ast.parse(cell.source, filename=filename)
-            kept = ast.Module(body=[tree.body[i] for i in cell.keep], type_ignores=[])
-            exec(compile(kept, filename, "exec"), module.__dict__)
-    return module, finder.top_level_missing()
+    imports = StudentImports()
+    for cell in submission.cells:
+        filename = f"{STUDENT_FILE_PREFIX}{cell.cell}"
+        lines = [line + "\n" for line in cell.source.splitlines()]
+        linecache.cache[filename] = (len(cell.source), None, lines, filename)
+        tree = ast.parse(cell.source, filename=filename)
+        flags = future_flags(tree)  # statements are compiled one by one: keep the cell's __future__ imports
+        for index in cell.keep:
+            node = tree.body[index]
+            code = compile(ast.Module(body=[node], type_ignores=[]), filename, "exec", flags=flags, dont_inherit=True)
+            imports.run(node, code, module.__dict__)
+    return module, imports.top_level_missing()
+
+
+def future_flags(tree: ast.Module) -> int:
+    """The compiler flags of the ``from __future__ import ...`` statements at the top of a cell."""
+    flags = 0
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            for alias in node.names:
+                feature = getattr(__future__, alias.name, None)
+                flags |= getattr(feature, "compiler_flag", 0)
+    return flags
 
 
 def student_traceback(error: BaseException) -> str:
