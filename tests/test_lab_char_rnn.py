@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from helpers import load_file_module
 
 from assignments.char_rnn.harvest.corpus import make_corpus
+from autograder.checking.artifacts import Artifacts
 from autograder.labspec import load_lab
 from autograder.prepare import prepare_stage1_inputs
 
@@ -57,3 +59,81 @@ def test_class_profile_reads_the_instructors_files(tmp_path: Path) -> None:
     checks = load_file_module(LAB.checks_dir / "conftest.py", "char_rnn_checks_conftest")
     assert checks.heldout_text(profile, data_dir).startswith("the mat sat")
     assert "heldout" not in " ".join(p.name for p in out.iterdir())  # stage 1 never receives it
+
+
+def _checks_module():  # noqa: ANN202
+    """The lab's hidden checks module (it imports its own conftest as ``conftest``)."""
+    import sys
+
+    conftest = load_file_module(LAB.checks_dir / "conftest.py", "char_rnn_checks_conftest")
+    saved = sys.modules.get("conftest")
+    sys.modules["conftest"] = conftest
+    try:
+        return load_file_module(LAB.checks_dir / "test_char_rnn.py", "char_rnn_checks")
+    finally:
+        if saved is None:
+            del sys.modules["conftest"]
+        else:
+            sys.modules["conftest"] = saved
+
+
+def _sequence_artifacts(tmp_path: Path, make_sequences) -> Artifacts:  # noqa: ANN001
+    from assignments.char_rnn.harvest import probes
+
+    arrays = {}
+    for case in probes.SEQUENCE_CASES:
+        ids, seq_len = probes.sequence_case(0, case)
+        arrays[f"x{case}"], arrays[f"y{case}"] = make_sequences(ids, seq_len)
+    np.savez(tmp_path / "sequences.npz", **arrays)
+    return Artifacts(tmp_path, {"steps": {"sequences": {"status": "ok"}}})
+
+
+def _windows(ids: np.ndarray, seq_len: int, step: int) -> np.ndarray:
+    starts = range(0, len(ids) - seq_len, step)
+    return np.stack([ids[s : s + seq_len + 1] for s in starts])
+
+
+SEQUENCE_VARIANTS = {
+    # name: (make_sequences, passes windows_shapes, passes targets_shifted)
+    "reference": (lambda ids, n: (_windows(ids, n, n + 1)[:, :-1], _windows(ids, n, n + 1)[:, 1:]), True, True),
+    "overlapping windows, targets shifted": (
+        lambda ids, n: (_windows(ids, n, n)[:, :-1], _windows(ids, n, n)[:, 1:]), False, True),
+    "y = x": (lambda ids, n: (_windows(ids, n, n + 1)[:, :-1],) * 2, True, False),
+    "x and y swapped": (lambda ids, n: (_windows(ids, n, n + 1)[:, 1:], _windows(ids, n, n + 1)[:, :-1]), True, False),
+    "zeros": (lambda ids, n: (np.zeros((len(ids) // (n + 1), n), np.int32),) * 2, False, False),
+    "no windows": (lambda ids, n: (np.zeros((0, n), np.int32),) * 2, False, False),
+}
+
+
+@pytest.mark.parametrize("name", list(SEQUENCE_VARIANTS))
+def test_windows_and_shift_are_judged_apart(tmp_path: Path, name: str) -> None:
+    """Overlapping windows whose targets are shifted cost the windows check only (issue 9, section 3)."""
+    checks = _checks_module()
+    make_sequences, windows_ok, shift_ok = SEQUENCE_VARIANTS[name]
+    artifacts = _sequence_artifacts(tmp_path, make_sequences)
+    for check, expected in ((checks.test_windows_shapes, windows_ok), (checks.test_targets_shifted, shift_ok)):
+        try:
+            check(artifacts, 0)
+            passed = True
+        except AssertionError:
+            passed = False
+        assert passed == expected, f"{check.__name__} on {name}: passed={passed}"
+
+
+def test_probes_vary_every_contract_argument() -> None:
+    from assignments.char_rnn.harvest import probes
+
+    for seed in range(5):
+        lengths = {probes.sequence_case(seed, case)[1] for case in probes.SEQUENCE_CASES}
+        assert len(lengths) == len(probes.SEQUENCE_CASES)
+    assert len({probes.GREEDY_PREFIX, probes.REPEAT_PREFIX, probes.STAT_PREFIX}) == 3
+    assert probes.PROBE_SIZES != probes.OTHER_SIZES
+    assert len({probes.GREEDY_LENGTH, probes.REPEAT_LENGTH, probes.STAT_LENGTH}) == 3
+
+
+def test_quality_and_own_settings_are_separate_steps() -> None:
+    """heldout_bpc trains under the grader's regimen; loss_decreases under the student's own compile."""
+    checks = {c.id: c for c in LAB.checks}
+    assert checks["heldout_bpc"].needs == ("train",) and checks["loss_decreases"].needs == ("train_own",)
+    profile = LAB.profile("ci")
+    assert int(profile["own_epochs"]) < int(profile["epochs"])

@@ -26,19 +26,27 @@ def encode_case(seed: int) -> tuple[str, dict[str, int]]:
     return text, mapping
 
 
-def sequence_case(seed: int) -> tuple[np.ndarray, int]:
-    """ids (with an incomplete trailing window) and seq_len."""
-    rng = rng_for(seed, "sequences")
-    seq_len = int(rng.integers(5, 12))
+def sequence_case(seed: int, case: int = 0) -> tuple[np.ndarray, int]:
+    """ids (with an incomplete trailing window) and seq_len; the cases' seq_len differ."""
+    rng = rng_for(seed, "sequences" if case == 0 else f"sequences_{case}")
+    seq_len = int(rng.integers(5, 12)) + 8 * case
     n_windows = int(rng.integers(6, 12))
     extra = int(rng.integers(1, seq_len))  # an incomplete window to drop
     ids = rng.integers(1, 40, size=n_windows * (seq_len + 1) + extra).astype(np.int32)
     return ids, seq_len
 
 
+#: make_sequences is called on each case (two seq_len, so one that ignores its argument shows).
+SEQUENCE_CASES = (0, 1)
+
+
 #: Sizes of the models built from the student's build_model in the ci profile probes.
 PROBE_VOCAB = 23
 PROBE_LENGTHS = (7, 13)
+#: (embedding_dim, rnn_units) of the untrained probe models: the GRU, LSTM and SimpleRNN take the
+#: first; a second GRU takes the other sizes, so a build_model that ignores them shows.
+PROBE_SIZES = (8, 16)
+OTHER_SIZES = (12, 20)
 
 
 def token_batch(seed: int, length: int, vocab_size: int = PROBE_VOCAB, batch: int = 4) -> np.ndarray:
@@ -77,7 +85,10 @@ def sampler_model(seed: int):  # noqa: ANN201
     return model
 
 
-SAMPLE_PREFIX = "abc ja.higf"
+#: Each sample step starts from its own prefix, so a sample that ignores ``prefix`` shows.
+GREEDY_PREFIX = "abc ja.higf"
+REPEAT_PREFIX = "jihg! fed"
+STAT_PREFIX = "a.bbc hij ega"
 GREEDY_LENGTH = 25
 GREEDY_TEMPERATURE = 1e-3
 REPEAT_LENGTH = 20
