@@ -13,32 +13,46 @@ import pandas as pd
 
 from autograder.grading import GradeOptions, grade_submission
 from autograder.labspec import LabSpec
+from autograder.student_ids import safe_student_id
 
 
 @dataclass(frozen=True)
 class Submission:
+    """One student's notebook; ``student`` is the safe id every path uses, ``name`` the original."""
+
     student: str
     notebook: Path
+    name: str = ""
+
+    @classmethod
+    def named(cls, name: str, notebook: Path) -> Submission:
+        return cls(safe_student_id(name), notebook, name)
 
 
 def discover(root: Path, lab_id: str) -> list[Submission]:
     """One notebook per student (``<student>.ipynb``), or nbgrader's ``<student>/<lab>/<nb>.ipynb``."""
     if root.is_file():
-        return [Submission(root.stem, root)]
+        return [Submission.named(root.stem, root)]
     if not root.is_dir():
         raise FileNotFoundError(f"no submissions at {root}")
-    found = [Submission(p.stem, p) for p in sorted(root.glob("*.ipynb"))]
+    found = [Submission.named(p.stem, p) for p in sorted(root.glob("*.ipynb")) if p.is_file()]
     for student_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         lab_dir = student_dir / lab_id
         notebooks = sorted(lab_dir.glob("*.ipynb")) if lab_dir.is_dir() else []
         notebooks = [n for n in notebooks if not n.name.endswith("-checkpoint.ipynb")]
         if notebooks:
             preferred = [n for n in notebooks if n.stem == lab_id]
-            found.append(Submission(student_dir.name, (preferred or notebooks)[0]))
-    names = [s.student for s in found]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise ValueError(f"more than one submission for: {', '.join(duplicates)}")
+            found.append(Submission.named(student_dir.name, (preferred or notebooks)[0]))
+    by_id: dict[str, list[Submission]] = {}
+    for submission in found:
+        by_id.setdefault(submission.student, []).append(submission)
+    clashes = [group for group in by_id.values() if len(group) > 1]
+    if clashes:
+        described = "; ".join(
+            f"id {group[0].student!r} from " + " and ".join(str(s.notebook.relative_to(root)) for s in group)
+            for group in clashes
+        )
+        raise ValueError(f"more than one submission for one student: {described}")
     return found
 
 
@@ -57,7 +71,7 @@ def grade_all(
     bar = _progress_bar(len(submissions), lab.id, progress)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         futures = {
-            pool.submit(grade_submission, s.notebook, s.student, lab, out_dir, _with_gpu(options, i)): s
+            pool.submit(grade_submission, s.notebook, s.student, lab, out_dir, _with_gpu(options, i), s.name or None): s
             for i, s in enumerate(submissions)
         }
         for future in as_completed(futures):
@@ -84,7 +98,8 @@ def grades_table(results: list[dict[str, Any]]) -> pd.DataFrame:
     """One row per student: score, status, and the points of each check."""
     rows = []
     for r in results:
-        row = {"student": r["student"], "lab": r["lab"], "score": r["score"], "max_score": r["max_score"], "status": r["status"]}
+        row = {"student": r["student"], "lab": r["lab"], "score": r["score"], "max_score": r["max_score"], "status": r["status"],
+               "student_name": r.get("student_name", r["student"])}
         row.update({c["id"]: c["points"] for c in r["checks"]})
         rows.append(row)
     return pd.DataFrame(rows)

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 OUTCOME_MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR"}
+_MARKDOWN_ACTIVE = set("\\`*_{}[]<>()#+-.!|~")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` shown literally in markdown: active characters escaped, control and bidi characters dropped."""
+    visible = (ch for ch in text if unicodedata.category(ch)[0] != "C")
+    return "".join("\\" + ch if ch in _MARKDOWN_ACTIVE else ch for ch in visible)
 
 
 def render(result: dict[str, Any], manifest: dict[str, Any] | None) -> str:
     lines = [
-        f"# Feedback: {result['lab']} (version {result['lab_version']}) for {result['student']}",
+        f"# Feedback: {result['lab']} (version {result['lab_version']}) for {markdown_text(result.get('student_name') or result['student'])}",
         "",
         f"**Score: {result['score']:g} / {result['max_score']:g}**",
         "",

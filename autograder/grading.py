@@ -16,6 +16,7 @@ from autograder.labspec import CheckSpec, LabSpec
 from autograder.prepare import prepare_stage1_inputs
 from autograder.sandbox import Limits, Sandbox, SandboxUnavailable, make_sandbox
 from autograder.stage2 import error_row, run_checks
+from autograder.student_ids import is_safe_student_id
 
 
 @dataclass
@@ -54,9 +55,15 @@ def open_sandbox(options: GradeOptions) -> Sandbox:
 
 
 def grade_submission(
-    notebook: Path, student: str, lab: LabSpec, out_dir: Path, options: GradeOptions
+    notebook: Path, student: str, lab: LabSpec, out_dir: Path, options: GradeOptions, student_name: str | None = None
 ) -> dict[str, Any]:
-    """Grade ``notebook`` and write ``out_dir/<student>/results.json`` and feedback."""
+    """Grade ``notebook`` and write ``out_dir/<student>/results.json`` and feedback.
+
+    ``student`` names the folder and must be a safe id (``autograder.student_ids``);
+    ``student_name`` is the original name, shown to people.
+    """
+    if not is_safe_student_id(student):
+        raise ValueError(f"student id {student!r} is not safe as a folder name; use safe_student_id()")
     started = time.monotonic()
     # Sandboxes bind paths by name: relative ones would resolve against the sandbox's own cwd.
     notebook, out_dir = notebook.resolve(), out_dir.resolve()
@@ -68,6 +75,7 @@ def grade_submission(
     seed = lab.default_seed if options.seed is None else options.seed
     result: dict[str, Any] = {
         "student": student,
+        "student_name": student_name if student_name is not None else student,
         "lab": lab.id,
         "lab_version": lab.version,
         "submission_sha256": None,

@@ -15,15 +15,31 @@ from autograder.grading import GradeOptions
 from autograder.labspec import load_lab
 
 LAB = "bptt_numpy"
-RESULT_KEYS = {"student", "lab", "lab_version", "submission_sha256", "status", "score", "max_score", "error", "checks", "timing"}
+RESULT_KEYS = {"student", "student_name", "lab", "lab_version", "submission_sha256", "status", "score", "max_score", "error", "checks", "timing"}
 CHECK_KEYS = {"id", "kind", "title", "points", "max_points", "outcome", "message", "duration_s"}
 
 LOOP_AT_IMPORT = "class Spin:\n    while True:\n        pass\n"
 EXIT_AT_IMPORT = "class Leave:\n    import os\n    os._exit(3)\n"
+# Leaves a marker wherever it is imported: in HOME, and beside the harvest's artifacts (stage 1's
+# scratch space, HOME included, is removed when the harvest ends).
 RECORD_IMPORTS = (
     "class Record:\n"
     "    import os, pathlib\n"
-    "    (pathlib.Path(os.environ['HOME']) / ('imported-by-' + os.environ.get('AUTOGRADER_STAGE', 'unknown'))).write_text('x')\n"
+    "    marker = 'imported-by-' + os.environ.get('AUTOGRADER_STAGE', 'unknown')\n"
+    "    for folder in (pathlib.Path(os.environ['HOME']), pathlib.Path(os.environ['HOME']).parent / 'artifacts'):\n"
+    "        try:\n"
+    "            (folder / marker).write_text('x')\n"
+    "        except OSError:\n"
+    "            pass\n"
+)
+# Fills its scratch space (HOME and TMPDIR) while a graded function runs.
+SCRATCH_WRITER = (
+    "def rnn_step_forward(x, h_prev, Wx, Wh, b, _forward=rnn_step_forward):\n"
+    "    import os, tempfile\n"
+    "    for folder in (os.environ['HOME'], tempfile.gettempdir()):\n"
+    "        with open(os.path.join(folder, 'scratch.bin'), 'wb') as f:\n"
+    "            f.write(b'0' * 2_000_000)\n"
+    "    return _forward(x, h_prev, Wx, Wh, b)\n"
 )
 LOOP_IN_FORWARD = (
     "def rnn_forward(x, h0, Wx, Wh, b):\n"
@@ -43,6 +59,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, dic
     reference_plus(LAB, subs / "records_imports.ipynb", RECORD_IMPORTS)
     reference_plus(LAB, subs / "colab_import.ipynb", "from google.colab import drive\nimport wandb\n")
     reference_plus(LAB, subs / "slow_forward.ipynb", LOOP_IN_FORWARD)
+    reference_plus(LAB, subs / "scratch_writer.ipynb", SCRATCH_WRITER)
     notebook_with_cells(subs / "missing.ipynb", "import numpy as np\n")
     out = tmp_path_factory.mktemp("out")
     lab = load_lab(LAB)
@@ -96,7 +113,7 @@ def test_stage_two_never_imports_student_code(batch) -> None:
     out, results = batch
     assert results["records_imports"]["score"] == results["honest"]["score"]
     student_dir = out / "records_imports"
-    assert (student_dir / "stage1" / "home" / "imported-by-harvest").exists()
+    assert (student_dir / "stage1" / "artifacts" / "imported-by-harvest").exists()
     assert not list(student_dir.rglob("imported-by-check")), "stage 2 imported the student's module"
 
 
@@ -105,6 +122,15 @@ def test_missing_modules_become_placeholders(batch) -> None:
     assert results["colab_import"]["score"] == results["honest"]["score"]
     feedback = (out / "colab_import" / "feedback.md").read_text()
     assert "`google.colab`" in feedback and "`wandb`" in feedback
+
+
+def test_scratch_space_is_removed_when_the_harvest_ends(batch) -> None:
+    out, results = batch
+    assert results["scratch_writer"]["score"] == results["honest"]["score"]
+    stage1 = out / "scratch_writer" / "stage1"
+    assert (stage1 / "manifest.json").is_file() and any((stage1 / "artifacts").iterdir())
+    left = [str(p.relative_to(stage1)) for p in stage1.rglob("*") if p.name == "scratch.bin"]
+    assert not left and not (stage1 / "home").exists() and not (stage1 / "tmp").exists(), left
 
 
 def test_a_step_that_hangs_costs_only_its_checks(batch) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field, replace
@@ -152,6 +153,7 @@ def run_harvest(
             for spec in remaining:  # the runner said it was done, or exited, without running these
                 records[spec.name] = StepRecord("error", _crash_message(spec.name, exit_code, output))
             remaining = []
+    remove_scratch(work_dir)
     planted = artifacts / "manifest.json"
     if planted.exists() or planted.is_symlink():
         planted.unlink()
@@ -177,6 +179,18 @@ def run_harvest(
         peak_rss_kb=peak_rss_kb,
         launches=launches,
     )
+
+
+def remove_scratch(work_dir: Path) -> None:
+    """Delete the harvest's scratch space (HOME, TMPDIR); the artifacts and the manifest stay.
+
+    A notebook may fill its scratch space up to the sandbox's write cap; none of it is graded.
+    """
+    for folder in (work_dir / "home", work_dir / "tmp"):
+        if folder.is_symlink():
+            folder.unlink()
+        elif folder.exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _launch(
