@@ -1,5 +1,6 @@
 # The two commands of the README: `make demo` and `make test`.
-# Both create (or reuse) the virtual environment in .venv and install the project into it.
+# Both create (or reuse) the virtual environment in .venv and install the project into it, after
+# scripts/host-setup.sh has made sure of python3-venv and bubblewrap (installing them when it can).
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -14,15 +15,18 @@ DEMO_LABS ?= bptt_numpy,char_rnn
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
+	PYTHON=$(PYTHON) bash scripts/host-setup.sh
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 demo: $(STAMP)
+	PYTHON=$(PYTHON) bash scripts/host-setup.sh
 	$(VENV)/bin/autograder demo --out $(DEMO_OUT) $(if $(DEMO_LABS),--labs $(DEMO_LABS))
 
 test: $(STAMP)
+	PYTHON=$(PYTHON) bash scripts/host-setup.sh
 	$(PY) -m pytest -q tests
 
 lint: $(STAMP)
