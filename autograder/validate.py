@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder.grading import GradeOptions, grade_submission
+from autograder.grading import GradeOptions, grade_submission, selected_checks
 from autograder.intake import extract
 from autograder.labspec import LabSpec
 from autograder.notebooks import (
@@ -200,8 +200,11 @@ def validate_lab(
 
         def run(job: Job) -> VariantOutcome:
             options = GradeOptions(profile=profile, seed=job.seed, sandbox=sandbox, data_dir=data_dir)
+            if job.kind == "null":  # only the checks of the function that does nothing: their steps, nothing else
+                options.check_ids = list(job.expected_failed or ())
             if job.variant in reuse and reference_agrees.get(job.seed):
-                options.reuse_steps = reuse[job.variant]
+                needed = {step.name for step in lab.steps_for(selected_checks(lab, options))}
+                options.reuse_steps = tuple(step for step in reuse[job.variant] if step in needed)
                 options.reuse_from = root / "graded" / f"reference-seed{job.seed}" / "stage1"
             student = f"{job.variant}-seed{job.seed}"
             result = grade_submission(job.notebook, student, lab, root / "graded", options)
