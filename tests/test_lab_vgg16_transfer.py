@@ -76,3 +76,17 @@ def test_weights_argument(tmp_path):
 def test_block_layer_names():
     assert models.block_of("block5_conv3") == 5 and models.block_of("block1_pool") == 1
     assert models.block_of("dense") == 0
+
+
+def test_fine_tune_probes_vary_num_blocks_and_learning_rate():
+    from autograder.labspec import load_lab
+
+    profile = load_lab("vgg16_transfer").profile("ci")
+    num_blocks, learning_rate = probes.SECOND_FINE_TUNE
+    assert num_blocks != 1 and learning_rate != float(profile["fine_tune_learning_rate"]) and learning_rate != 1e-5
+
+
+def test_own_compile_order_shuffles_whole_passes():
+    order = probes.own_compile_order(0, 7, 17)
+    assert len(order) == 17 and sorted(order[:7].tolist()) == list(range(7)) and sorted(order[7:14].tolist()) == list(range(7))
+    assert np.array_equal(order, probes.own_compile_order(0, 7, 17))

@@ -27,6 +27,11 @@ def tuned_model(artifacts):
 
 
 @pytest.fixture(scope="session")
+def tuned_model_blocks2(artifacts):
+    return artifacts.model("fine_tune", probes.SECOND_FINE_TUNE_NAME)
+
+
+@pytest.fixture(scope="session")
 def probe_batch(seed, profile, reference):
     """(x, y): images the reference has preprocessed, labels below the probe's class count."""
     images, labels = probes.model_images(seed, int(profile["image_size"]))

@@ -19,6 +19,14 @@ def test_preprocess_output_shape(artifacts, seed):
         out = found[f"out_{kind}"]
         assert_shape(f"preprocess of a {kind} batch", out, images.shape)
         assert out.dtype == np.float32, f"preprocess should return float32, but it returned {out.dtype}"
+        assert not _constant(out), (
+            f"preprocess of a {kind} batch returned the same value ({out.reshape(-1)[0]:.3g}) for every pixel: "
+            "it should return the preprocessed images"
+        )
+
+
+def _constant(array: np.ndarray) -> bool:
+    return array.size > 0 and bool(np.all(array == array.reshape(-1)[0]))
 
 
 def _diagnose(images: np.ndarray, found: np.ndarray, reference) -> str:  # noqa: ANN001
@@ -57,7 +65,18 @@ def test_preprocess_matches_vgg16(artifacts, reference, seed):
 @check("preprocess_keeps_input")
 def test_preprocess_keeps_input(artifacts, seed):
     found = artifacts.arrays("preprocess")
-    for kind, images in probes.preprocess_inputs(seed).items():
+    inputs = probes.preprocess_inputs(seed)
+    outputs = {kind: found[f"out_{kind}"] for kind in inputs}
+    # Leaving the input alone earns points only for a preprocess that produces something.
+    unchanged = [kind for kind, images in inputs.items()
+                 if outputs[kind].dtype == images.dtype and np.array_equal(outputs[kind], images)]
+    assert len(unchanged) < len(inputs), (
+        "preprocess returned every array it was given as it was (uint8 stays uint8): it should return new "
+        "float32 arrays, preprocessed for VGG16, and leave its input unchanged"
+    )
+    blank = [kind for kind, out in outputs.items() if _constant(out)]
+    assert not blank, f"preprocess returned one value for every pixel of the {blank[0]} batch: nothing to keep"
+    for kind, images in inputs.items():
         after = found[f"after_{kind}"]
         assert after.shape == images.shape and np.array_equal(after, images), (
             f"preprocess modified the {kind} array it was given (first pixel was {images[0, 0, 0].tolist()}, "
@@ -186,17 +205,41 @@ def test_base_unchanged_by_training(artifacts, trained_model):
     )
 
 
+@check("own_optimizer_trains")
+def test_own_optimizer_trains(artifacts, profile, metrics):
+    found = artifacts.json("own_compile")
+    before, after = (np.nan if found.get(k) is None else float(found[k]) for k in ("loss_before", "loss_after"))
+    steps, rate = found.get("steps"), found.get("learning_rate")
+    setting = f"{found.get('optimizer', 'the optimizer')}" + (f" at learning rate {rate:.3g}" if rate is not None else "")
+    assert np.isfinite(before), f"the loss of the untrained model is {before}: the model's outputs are not usable"
+    assert np.isfinite(after), (
+        f"{steps} training steps with your optimizer ({setting}) made the loss {after}: the learning rate is far "
+        "too high (1e-4 to 1e-3 suits Adam and RMSprop for a new head)"
+    )
+    drop = (before - after) / before
+    metrics["own_loss_drop"] = drop
+    needed = float(profile["min_own_loss_drop"])
+    assert drop >= needed, (
+        f"{steps} training steps with your compile settings ({setting}) took the training loss from {before:.4f} "
+        f"to {after:.4f} ({-100 * drop:+.1f} %); it should go down by at least {100 * needed:.2g} %. "
+        + ("The loss went up: the learning rate is too high for a new head (1e-4 to 1e-3 suits Adam and RMSprop)."
+           if after > before else "Training barely moves: is the learning rate very small?")
+    )
+
+
 @check("heldout_accuracy")
-def test_heldout_accuracy(trained_model, heldout, profile):
+def test_heldout_accuracy(trained_model, heldout, profile, metrics):
     x, y = heldout
     probs = trained_model.predict(x, batch_size=100, verbose=0)
     accuracy = float(np.mean(np.argmax(probs, axis=-1) == y))
+    metrics["heldout_accuracy"] = accuracy
     threshold = float(profile["min_accuracy"])
     assert accuracy >= threshold, (
-        f"after the grader's training budget ({profile.get('epochs')} epochs on VGG16-preprocessed images), "
-        f"held-out accuracy is {accuracy:.3f}, below the threshold {threshold:.2f}. Check that the model does "
-        "not rescale its input itself (no Rescaling(1/255): the grader feeds it preprocess_input's output), "
-        "that the base is frozen and the learning rate moderate (1e-3 for Adam)"
+        f"trained by the grader (its own optimizer, Adam at {float(profile['grader_learning_rate']):g}, sparse "
+        f"categorical cross-entropy, {profile.get('epochs')} epochs on VGG16-preprocessed images), your model "
+        f"reaches a held-out accuracy of {accuracy:.3f}, below the threshold {threshold:.2f}. Check that the model "
+        "does not rescale its input itself (no Rescaling(1/255): the grader feeds it preprocess_input's output) "
+        "and that the head ends in Dense(num_classes, activation='softmax')"
     )
 
 
@@ -205,36 +248,50 @@ def _blocks(names: list[str]) -> list[int]:
     return sorted({models.block_of(n) for n in names})
 
 
+def _fine_tune_probes(tuned_model, tuned_model_blocks2, profile) -> list[tuple[int, float, object]]:  # noqa: ANN001
+    """(num_blocks, learning_rate, model) of each fine_tune call the harvest made."""
+    num_blocks, learning_rate = probes.SECOND_FINE_TUNE
+    return [(1, float(profile["fine_tune_learning_rate"]), tuned_model), (num_blocks, learning_rate, tuned_model_blocks2)]
+
+
+def _block_list(blocks: list[int]) -> str:
+    return " and ".join(f"block{b}" for b in blocks)
+
+
 @check("fine_tune_trainable_blocks")
-def test_fine_tune_trainable_blocks(tuned_model, probe_batch, upstream):
+def test_fine_tune_trainable_blocks(tuned_model, tuned_model_blocks2, profile, probe_batch, upstream):
     import tensorflow as tf
 
-    model = tuned_model
     x, _ = probe_batch
-    variables = model.trainable_variables
-    ids = models.base_variable_ids(model)
-    trainable = sorted({ids[id(v)] for v in variables if id(v) in ids})
-    block5 = sorted(n for n in models.conv_layers(model) if n.startswith("block5"))
-    early = [n for n in trainable if models.block_of(n) < 5]
-    assert not early, (
-        f"after fine_tune(model, num_blocks=1) blocks 1-4 should stay frozen, but layers of blocks {_blocks(early)} "
-        f"are trainable ({', '.join(early[:3])}{', ...' if len(early) > 3 else ''}); unfreeze block5 only"
-    )
-    missing = [n for n in block5 if n not in trainable]
-    assert not missing, (
-        f"after fine_tune(model, num_blocks=1) every block5 layer should be trainable, but {', '.join(missing)} "
-        f"{'is' if len(missing) == 1 else 'are'} not (trainable base layers: {', '.join(trainable) or 'none'})"
-    )
-    with tf.GradientTape() as tape:
-        out = model(x[:4], training=False)
-        loss = tf.reduce_sum(out * upstream(tuple(out.shape)))
-    grads = tape.gradient(loss, variables)
-    for variable, grad in zip(variables, grads, strict=True):
-        if id(variable) in ids and ids[id(variable)].startswith("block5") and "kernel" in variable.path:
-            value = None if grad is None else np.asarray(grad)
-            assert value is not None and np.all(np.isfinite(value)) and np.any(value != 0), (
-                f"no usable gradient reaches {variable.path} after fine_tune"
-            )
+    for num_blocks, _, model in _fine_tune_probes(tuned_model, tuned_model_blocks2, profile):
+        first = 6 - num_blocks  # the first unfrozen block
+        call = f"fine_tune(model, num_blocks={num_blocks})"
+        variables = model.trainable_variables
+        ids = models.base_variable_ids(model)
+        trainable = sorted({ids[id(v)] for v in variables if id(v) in ids})
+        unfrozen = sorted(n for n in models.conv_layers(model) if models.block_of(n) >= first)
+        early = [n for n in trainable if models.block_of(n) < first]
+        assert not early, (
+            f"after {call} blocks 1-{first - 1} should stay frozen, but layers of blocks {_blocks(early)} "
+            f"are trainable ({', '.join(early[:3])}{', ...' if len(early) > 3 else ''}); unfreeze "
+            f"{_block_list(list(range(first, 6)))} only"
+        )
+        missing = [n for n in unfrozen if n not in trainable]
+        assert not missing, (
+            f"after {call} every layer of {_block_list(list(range(first, 6)))} should be trainable, but "
+            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not (trainable base layers: "
+            f"{', '.join(trainable) or 'none'})" + (" -- does fine_tune use num_blocks?" if num_blocks > 1 else "")
+        )
+        with tf.GradientTape() as tape:
+            out = model(x[:4], training=False)
+            loss = tf.reduce_sum(out * upstream(tuple(out.shape)))
+        grads = tape.gradient(loss, variables)
+        for variable, grad in zip(variables, grads, strict=True):
+            if id(variable) in ids and models.block_of(ids[id(variable)]) >= first and "kernel" in variable.path:
+                value = None if grad is None else np.asarray(grad)
+                assert value is not None and np.all(np.isfinite(value)) and np.any(value != 0), (
+                    f"no usable gradient reaches {variable.path} after {call}"
+                )
 
 
 @check("fine_tune_updates_block5")
@@ -256,13 +313,14 @@ def test_fine_tune_updates_block5(artifacts):
 
 
 @check("fine_tune_learning_rate")
-def test_fine_tune_learning_rate(tuned_model, profile):
-    given = float(profile["fine_tune_learning_rate"])
-    optimizer = tuned_model.optimizer
-    assert optimizer is not None, "the model fine_tune returns should be compiled"
-    rate = float(np.asarray(optimizer.learning_rate))
-    assert rate <= 1e-4 and abs(rate - given) <= 1e-3 * given, (
-        f"fine_tune(model, learning_rate={given:g}) should recompile with that learning rate, but the optimizer's "
-        f"is {rate:.3g}" + (" (the grader's own rate before fine_tune: did fine_tune recompile?)"
-                           if abs(rate - probes.HEAD_LEARNING_RATE) < 1e-9 else "")
-    )
+def test_fine_tune_learning_rate(tuned_model, tuned_model_blocks2, profile):
+    for num_blocks, given, model in _fine_tune_probes(tuned_model, tuned_model_blocks2, profile):
+        optimizer = model.optimizer
+        assert optimizer is not None, "the model fine_tune returns should be compiled"
+        rate = float(np.asarray(optimizer.learning_rate))
+        assert abs(rate - given) <= 1e-3 * given, (
+            f"fine_tune(model, num_blocks={num_blocks}, learning_rate={given:g}) should recompile with that "
+            f"learning rate, but the optimizer's is {rate:.3g}"
+            + (" (the grader's own rate before fine_tune: did fine_tune recompile?)"
+               if abs(rate - probes.HEAD_LEARNING_RATE) < 1e-9 else "")
+        )

@@ -54,12 +54,78 @@ def untrained(h: Harvest) -> None:
     h.save_model(_student_model(h, int(h.profile["probe_classes"])))
 
 
+def _learning_rate(optimizer) -> float | None:  # noqa: ANN001
+    """The optimizer's current learning rate (for the feedback), None when it cannot be read."""
+    import numpy as np
+
+    try:
+        return float(np.asarray(optimizer.learning_rate))
+    except Exception:  # a schedule or an odd optimizer: the check does not need it
+        return None
+
+
+def _finite_or_none(value: float) -> float | None:
+    """JSON holds no NaN: a diverged loss is saved as null (the check says what that means)."""
+    import math
+
+    return float(value) if math.isfinite(float(value)) else None
+
+
+@step("own_compile")
+def own_compile(h: Harvest) -> None:
+    """A short run under the student's own optimizer: the loss on the training images before and after.
+
+    The loss is the contract's (sparse categorical cross-entropy, recompiled with the student's own
+    optimizer object), so this step judges the optimizer settings alone; the compiled loss is
+    ``compiled_loss_metric``'s business, and a head that outputs logits gets a softmax on top here
+    (that mistake is ``output_probabilities``').
+    """
+    import keras
+
+    images, labels, num_classes = data.training_data(h.profile, h.seed, h.data_dir)
+    x = data.grader_preprocess(images)
+    model = _student_model(h, num_classes)
+    optimizer = getattr(model, "optimizer", None)
+    if not isinstance(optimizer, keras.optimizers.Optimizer):
+        raise BadOutput("build_model should return a compiled model (model.compile(optimizer=..., ...))")
+    outputs = keras.ops.convert_to_numpy(model(x[:8], training=False))
+    probabilities = bool(outputs.min() >= 0 and abs(outputs.sum(axis=-1) - 1).max() <= 1e-3)
+    if not probabilities:  # logits: output_probabilities' business; a softmax on top isolates the optimizer
+        inputs = keras.Input(shape=x.shape[1:])
+        model = keras.Model(inputs, keras.layers.Softmax()(model(inputs)))
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy")
+    batch_size = int(h.profile["batch_size"])
+    order = probes.own_compile_order(h.seed, len(x), probes.OWN_COMPILE_STEPS * batch_size)
+    before = model.evaluate(x, labels, batch_size=len(x), verbose=0, return_dict=True)["loss"]
+    model.fit(x[order], labels[order], epochs=1, batch_size=batch_size, shuffle=False, verbose=0)
+    after = model.evaluate(x, labels, batch_size=len(x), verbose=0, return_dict=True)["loss"]
+    h.save_json({
+        "optimizer": type(optimizer).__name__,
+        "learning_rate": _learning_rate(optimizer),
+        "steps": probes.OWN_COMPILE_STEPS, "batch_size": batch_size,
+        "loss_before": _finite_or_none(before), "loss_after": _finite_or_none(after),
+        "softmax_added": not probabilities,
+    })
+
+
 @step("train")
 def train(h: Harvest) -> None:
-    """Train the student's compiled model for the grader's budget on grader-prepared images."""
+    """Train the student's model with the grader's regimen for the fixed budget, on grader-prepared images.
+
+    The model is recompiled with the grader's optimizer and the contract's loss: the quality check
+    measures what the student built, not whether their learning rate suits this budget (the
+    ``own_compile`` step judges their optimizer). Recompiling keeps the ``trainable`` flags: a base
+    the student did not freeze trains here too.
+    """
+    import keras
+
     images, labels, num_classes = data.training_data(h.profile, h.seed, h.data_dir)
     model = _student_model(h, num_classes)
     h.save_json({"num_classes": num_classes, "base_before": models.weight_digests(model)})
+    model.compile(
+        optimizer=keras.optimizers.Adam(float(h.profile["grader_learning_rate"])),
+        loss="sparse_categorical_crossentropy",
+    )
     model.fit(
         data.grader_preprocess(images), labels,
         epochs=int(h.profile["epochs"]), batch_size=int(h.profile["batch_size"]), shuffle=True, verbose=0,
@@ -76,14 +142,10 @@ def _fine_tune_subject(h: Harvest, num_classes: int):  # noqa: ANN202
         return probes.grader_model(num_classes, _input_shape(h.profile), weights), False
 
 
-@step("fine_tune")
-def fine_tune(h: Harvest) -> None:
-    """fine_tune after the head has trained one step; then one more step shows what trains."""
+def _prepared_subject(h: Harvest, num_classes: int):  # noqa: ANN202
+    """A model in the state fine_tune expects: base frozen, compiled (by the grader), head trainable."""
     import keras
 
-    num_classes = len(data.CLASS_NAMES)
-    images, labels = probes.fine_tune_batches(h.seed, int(h.profile["image_size"]), num_classes)
-    x = data.grader_preprocess(images)
     model, own = _fine_tune_subject(h, num_classes)
     models.freeze_base(model)
     model.compile(
@@ -91,14 +153,39 @@ def fine_tune(h: Harvest) -> None:
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=not own),
         metrics=["accuracy"],
     )
-    half = len(labels) // 2
-    model.fit(x[:half], labels[:half], epochs=1, batch_size=half, shuffle=False, verbose=0)
-    tuned = h.call("fine_tune", model, num_blocks=1, learning_rate=float(h.profile["fine_tune_learning_rate"]))
+    return model, own
+
+
+def _call_fine_tune(h: Harvest, model, num_blocks: int, learning_rate: float):  # noqa: ANN001, ANN202
+    import keras
+
+    tuned = h.call("fine_tune", model, num_blocks=num_blocks, learning_rate=learning_rate)
     if not isinstance(tuned, keras.Model):
         raise BadOutput(f"fine_tune should return the keras.Model, but it returned {type(tuned).__name__}")
+    return tuned
+
+
+@step("fine_tune")
+def fine_tune(h: Harvest) -> None:
+    """fine_tune after the head has trained one step; then one more step shows what trains.
+
+    A second, fresh model goes through ``fine_tune(model, num_blocks=2, learning_rate=...)`` with
+    another learning rate (saved as ``fine_tune-blocks2.keras``, no training): both arguments vary.
+    """
+    num_classes = len(data.CLASS_NAMES)
+    images, labels = probes.fine_tune_batches(h.seed, int(h.profile["image_size"]), num_classes)
+    x = data.grader_preprocess(images)
+    model, own = _prepared_subject(h, num_classes)
+    half = len(labels) // 2
+    model.fit(x[:half], labels[:half], epochs=1, batch_size=half, shuffle=False, verbose=0)
+    tuned = _call_fine_tune(h, model, 1, float(h.profile["fine_tune_learning_rate"]))
     h.save_model(tuned)
     before = models.weight_digests(tuned)
     tuned.fit(x[half:], labels[half:], epochs=1, batch_size=half, shuffle=False, verbose=0)
     after = models.weight_digests(tuned)
     changed = {name: before[name] != after.get(name) for name in before}
     h.save_json({"own_model": own, "changed": changed})
+
+    num_blocks, learning_rate = probes.SECOND_FINE_TUNE
+    second, _ = _prepared_subject(h, num_classes)
+    h.save_model(_call_fine_tune(h, second, num_blocks, learning_rate), name=probes.SECOND_FINE_TUNE_NAME)

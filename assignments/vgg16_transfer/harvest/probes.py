@@ -18,6 +18,12 @@ from autograder.harvest import rng_for
 HEAD_LEARNING_RATE = 1e-3
 #: Images in each of the two fine_tune training steps (head step, then the checked step).
 FINE_TUNE_BATCH = 8
+#: The second fine_tune probe: (num_blocks, learning_rate), on a fresh model, saved as fine_tune-<name>.keras.
+#: Both differ from the first probe's (1, the profile's fine_tune_learning_rate) and from the defaults.
+SECOND_FINE_TUNE = (2, 3e-5)
+SECOND_FINE_TUNE_NAME = "blocks2"
+#: Training steps of the short run under the student's own optimizer (own_compile step).
+OWN_COMPILE_STEPS = 30
 
 
 def preprocess_inputs(seed: int) -> dict[str, np.ndarray]:
@@ -39,6 +45,13 @@ def fine_tune_batches(seed: int, size: int, num_classes: int) -> tuple[np.ndarra
     """Two batches of uint8 images and labels below ``num_classes``: head step, then the checked step."""
     images, labels = synthetic_images(seed, "fine_tune", 2 * FINE_TUNE_BATCH, size)
     return images, labels % num_classes
+
+
+def own_compile_order(seed: int, count: int, length: int) -> np.ndarray:
+    """Indices of the training images for the short own-optimizer run: shuffled passes, ``length`` in all."""
+    rng = rng_for(seed, "own_compile")
+    passes = -(-length // count)
+    return np.concatenate([rng.permutation(count) for _ in range(passes)])[:length]
 
 
 def grader_model(num_classes: int, input_shape: tuple[int, int, int], weights: Any) -> Any:

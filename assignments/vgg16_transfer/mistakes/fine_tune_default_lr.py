@@ -6,7 +6,8 @@ EXPECT_FAILED = ["fine_tune_learning_rate"]
 def fine_tune(model, num_blocks=1, learning_rate=1e-5):
     base = model.get_layer("vgg16")
     base.trainable = True
+    unfrozen = tuple(f"block{b}_" for b in range(6 - num_blocks, 6))
     for layer in base.layers:
-        layer.trainable = layer.name.startswith("block5")
+        layer.trainable = layer.name.startswith(unfrozen)
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
