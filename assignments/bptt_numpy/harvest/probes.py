@@ -11,10 +11,25 @@ import numpy as np
 from autograder.harvest import rng_for
 
 
+def _pick(rng: np.random.Generator, low: int, high: int, taken: set[int]) -> int:
+    value = int(rng.choice([v for v in range(low, high) if v not in taken]))
+    taken.add(value)
+    return value
+
+
 def sizes(seed: int) -> dict[str, int]:
-    """Grader-chosen sizes N, T, D, H for this seed (never the notebook's)."""
+    """Grader-chosen sizes N, T, D, H for this seed (never the notebook's).
+
+    The four are always different, so a transposed weight, a (T, N, H) layout or
+    an input handed back unchanged never has the expected shape by chance.
+    """
     rng = rng_for(seed, "sizes")
-    return {"N": int(rng.integers(2, 5)), "T": int(rng.integers(4, 8)), "D": int(rng.integers(3, 7)), "H": int(rng.integers(4, 9))}
+    taken: set[int] = set()
+    N = _pick(rng, 2, 5, taken)
+    T = _pick(rng, 4, 8, taken)
+    D = _pick(rng, 3, 7, taken)
+    H = _pick(rng, 4, 9, taken)
+    return {"N": N, "T": T, "D": D, "H": H}
 
 
 def weights(rng: np.random.Generator, D: int, H: int, scale: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -25,7 +40,7 @@ def weights(rng: np.random.Generator, D: int, H: int, scale: float = 0.5) -> tup
 
 
 def step(seed: int) -> dict[str, np.ndarray]:
-    """Inputs of one step: x, h_prev, Wx, Wh, b and an upstream gradient dh_next."""
+    """Inputs of one step: x, h_prev (not zero), Wx, Wh, b and an upstream gradient dh_next."""
     s = sizes(seed)
     rng = rng_for(seed, "step")
     Wx, Wh, b = weights(rng, s["D"], s["H"])
@@ -38,7 +53,7 @@ def step(seed: int) -> dict[str, np.ndarray]:
 
 
 def sequence(seed: int) -> dict[str, np.ndarray]:
-    """Inputs of a sequence: x (N,T,D), h0, weights, and upstream gradients dh (N,T,H)."""
+    """Inputs of a sequence: x (N,T,D), h0 (not zero), weights, and upstream gradients dh (N,T,H)."""
     s = sizes(seed)
     rng = rng_for(seed, "sequence")
     Wx, Wh, b = weights(rng, s["D"], s["H"])
@@ -77,9 +92,19 @@ def long_range(seed: int, setting: str) -> dict[str, np.ndarray]:
     }
 
 
-def clipping(seed: int, over: bool) -> tuple[list[np.ndarray], float]:
-    """Gradient arrays and a max_norm that their global norm is above (over) or below."""
-    rng = rng_for(seed, f"clip_{'over' if over else 'under'}")
-    grads = [rng.normal(size=shape) for shape in [(3, 4), (4, 4), (4,)]]
+#: The clipping probes: (max_norm as a fraction of the global norm, how many arrays).
+#: Two different max_norm ratios over the norm and one under it, and lists of
+#: different lengths (a 3-D array among them), so a function that assumes three
+#: arrays or one max_norm does not pass.
+CLIP_CASES = {"over": (1 / 3, 3), "over_many": (0.8, 5), "under": (1.25, 4)}
+
+
+def clipping(seed: int, case: str) -> tuple[list[np.ndarray], float]:
+    """Gradient arrays and a max_norm that their global norm is above ("over", "over_many") or below ("under")."""
+    ratio, count = CLIP_CASES[case]
+    s = sizes(seed)
+    rng = rng_for(seed, f"clip_{case}")
+    shapes = [(s["D"], s["H"]), (s["H"], s["H"]), (s["H"],), (s["N"], s["T"], s["D"]), (s["N"], s["H"])][:count]
+    grads = [rng.normal(size=shape) for shape in shapes]
     norm = float(np.sqrt(sum(np.sum(g**2) for g in grads)))
-    return grads, (norm / 3.0 if over else norm * 2.0)
+    return grads, norm * ratio
