@@ -8,8 +8,10 @@
 # Rules of the grader:
 # - Graded functions may use imports and other functions of this notebook, but
 #   not variables computed at top level: the grader imports your definitions,
-#   it does not re-run your training cells. It trains your model itself, for a
-#   fixed budget, on its own copy of the data pipeline.
+#   it does not re-run your training cells. It trains your model itself, on its
+#   own copy of the data pipeline: for a short run with your compile settings
+#   (does it learn with your optimizer and loss?), and for a fixed budget with
+#   its own optimizer (the held-out quality of the model you built).
 # - Build models from Keras's built-in layers: `Lambda` layers and custom layer
 #   classes cannot be reloaded safely and cannot be graded.
 # - Check your work with `autograder check char_rnn.ipynb --lab char_rnn`.
