@@ -65,3 +65,12 @@ def test_scripts_cover_every_case():
         expected = [probes.expected_decode(r, params["end_id"], params["max_len"]) for r in rows]
         assert [len(e) for e in expected] == [3, 0, params["max_len"], params["max_len"], 1, params["max_len"] - 1]
     assert len(probes.chain_expected(0)) == 4
+
+
+def test_scripts_never_use_the_default_end_id_as_a_token():
+    """A greedy_decode that hard-codes end id 2 must fail greedy_stops_at_end only, not stop early elsewhere."""
+    for seed in range(3):
+        for call, params in probes.SCRIPT_CALLS.items():
+            for script in probes.scripts(seed, call):
+                assert 0 not in script
+                assert all(t != 2 for t in script if t != params["end_id"])

@@ -95,6 +95,19 @@ def prefix_greedy(train_model, src_ids: np.ndarray, max_len: int, start_id: int 
     return decoded
 
 
+def causality_violation(train_model, src_ids: np.ndarray, decoder_ids: np.ndarray, tgt_vocab: int) -> tuple[int, float] | None:
+    """(t, change) when changing the decoder ids after step t changes train_model's outputs at steps <= t, else None."""
+    base = call(train_model, [src_ids, decoder_ids])
+    for t in range(decoder_ids.shape[1] - 1):
+        changed = decoder_ids.copy()
+        changed[:, t + 1 :] = decoder_ids[:, t + 1 :] % (tgt_vocab - 1) + 1  # another non-padding id
+        out = call(train_model, [src_ids, changed])
+        diff = float(np.max(np.abs(out[:, : t + 1] - base[:, : t + 1])))
+        if not diff < 1e-5:
+            return t, diff
+    return None
+
+
 def cut_at_end(ids: np.ndarray, end_id: int = dates.END) -> list[list[int]]:
     out = []
     for row in ids:

@@ -5,6 +5,13 @@ build_models at grader-chosen sizes (saved untrained, before any training),
 greedy_decode with grader-made scripted models, and the student's train_model
 trained for the profile's budget on the grader's own data pipeline (so a bug in
 teacher_forcing costs teacher_forcing's checks, not the quality check).
+
+Training has two steps. ``train`` recompiles the student's train_model with the
+grader's own regimen (optimizer, learning rate, clipping; the loss the contract
+names) before the fixed budget, so the quality checks measure what the student
+built, not whether their learning rate suits the budget; encoder_model and
+decoder_model share the trained layers, so they see that training. ``own_training``
+runs a short fit under the student's own compile settings, which its own check judges.
 """
 
 from __future__ import annotations
@@ -50,6 +57,17 @@ def _decoded(value: object, rows: int) -> list[list[int]]:
     return out
 
 
+def grader_compile(model, profile: dict) -> None:  # noqa: ANN001
+    """Recompile ``model`` with the grader's training regimen (the profile's Adam settings) and the contract's loss.
+
+    Recompiling keeps the layers, their weights and trainable flags; only the optimizer and loss are the grader's.
+    """
+    import keras
+
+    optimizer = keras.optimizers.Adam(learning_rate=float(profile["grader_learning_rate"]), clipnorm=float(profile["grader_clipnorm"]))
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy")
+
+
 def _kinds(value: object) -> list[str] | str:
     if isinstance(value, (tuple, list)):
         return [type(v).__name__ if not isinstance(v, np.ndarray) else "ndarray" for v in value]
@@ -62,7 +80,10 @@ def contract(h: Harvest) -> None:
     import keras
 
     p = probes.teacher_forcing(h.seed)
-    kinds: dict[str, object] = {"teacher_forcing": _kinds(h.call("teacher_forcing", p["target_ids"]))}
+    pair = h.call("teacher_forcing", p["target_ids"].copy())
+    kinds: dict[str, object] = {"teacher_forcing": _kinds(pair)}
+    if kinds["teacher_forcing"] == ["ndarray", "ndarray"]:
+        kinds["teacher_forcing_rows_with_ids"] = [int(np.sum(np.any(np.asarray(a) != 0, axis=-1))) for a in pair]
     s = probes.sizes(h.seed)
     models = h.call("build_models", s["src_vocab"], s["tgt_vocab"], latent_dim=s["latent_dim"], embedding_dim=s["embedding_dim"])
     kinds["build_models"] = ["Model" if isinstance(m, keras.Model) else type(m).__name__ for m in models] if isinstance(models, (tuple, list)) else type(models).__name__
@@ -70,7 +91,7 @@ def contract(h: Harvest) -> None:
     encoder, decoder = probes.scripted_models(rows)
     out = h.call("greedy_decode", encoder, decoder, probes.script_sources(len(rows)), **probes.SCRIPT_CALLS["default"])
     try:
-        _decoded(out, len(rows))
+        kinds["greedy_decode_output"] = _decoded(out, len(rows))
         kinds["greedy_decode"] = "list of lists of int"
     except BadOutput as err:
         kinds["greedy_decode"] = str(err)
@@ -111,12 +132,13 @@ def greedy(h: Harvest) -> None:
 
 @step("train")
 def train(h: Harvest) -> None:
-    """build_models at the profile's sizes, trained on the grader's pipeline for the fixed budget."""
+    """build_models at the profile's sizes, recompiled with the grader's regimen, trained for the fixed budget."""
     pairs = dates.training_pairs(h.profile, h.seed, h.data_dir)
     vocab = dates.vocab_for(pairs)
     data = dates.encode_pairs(pairs, vocab)
     models = _models(h.call("build_models", vocab.src_vocab_size, vocab.tgt_vocab_size,
                             latent_dim=int(h.profile["latent_dim"]), embedding_dim=int(h.profile["embedding_dim"])))
+    grader_compile(models[0], h.profile)
     history = models[0].fit(
         [data.encoder_ids, data.decoder_input], data.decoder_target,
         epochs=int(h.profile["epochs"]), batch_size=int(h.profile["batch_size"]), shuffle=True, verbose=0,
@@ -124,3 +146,20 @@ def train(h: Harvest) -> None:
     for name, model in zip(MODEL_NAMES, models, strict=True):
         h.save_model(model, name)
     h.save_json({"loss": [float(v) for v in history.history.get("loss", []) if np.isfinite(v)]})
+
+
+@step("own_training")
+def own_training(h: Harvest) -> None:
+    """A short fit of train_model under the student's own compile settings; saved before and after."""
+    pairs = dates.training_pairs(h.profile, h.seed, h.data_dir)
+    vocab = dates.vocab_for(pairs)
+    data = dates.encode_pairs(pairs, vocab)
+    models = _models(h.call("build_models", vocab.src_vocab_size, vocab.tgt_vocab_size,
+                            latent_dim=int(h.profile["latent_dim"]), embedding_dim=int(h.profile["embedding_dim"])))
+    train_model = models[0]
+    h.save_model(train_model, "before")
+    batch = int(h.profile["own_run_batch_size"])
+    n = int(h.profile["own_run_updates"]) * batch
+    train_model.fit([data.encoder_ids[:n], data.decoder_input[:n]], data.decoder_target[:n],
+                    epochs=1, batch_size=batch, shuffle=False, verbose=0)
+    h.save_model(train_model, "after")

@@ -80,7 +80,10 @@ def scripts(seed: int, call: str) -> list[list[int]]:
     params = SCRIPT_CALLS[call]
     end, m = params["end_id"], params["max_len"]
     rng = rng_for(seed, f"scripts_{call}")
-    tokens = [t for t in range(2, SCRIPT_VOCAB) if t != end]  # 2 is an ordinary token when end is not 2
+    # Neither the end id nor 2 (the default end id) is an ordinary token: a greedy_decode that
+    # hard-codes end id 2 then fails greedy_stops_at_end only (it runs on past end_id=4) and
+    # does not also stop early on a 2 in the rows greedy_respects_max_len judges.
+    tokens = [t for t in range(3, SCRIPT_VOCAB) if t != end]
 
     def draw(k: int) -> list[int]:
         return [int(t) for t in rng.choice(tokens, size=k)]
