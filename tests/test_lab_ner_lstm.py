@@ -64,5 +64,9 @@ def test_probes_are_well_formed():
         p = probes.encode_probe(0, kind)
         lengths = [len(s) for s in p["sentences"]]
         assert all(n > p["max_len"] for n in lengths) if kind == "long" else all(n < p["max_len"] for n in lengths)
-    p = probes.predict_probe(0)
-    assert max(len(s) for s in p["sentences"]) > p["max_len"] > min(len(s) for s in p["sentences"])
+    for seed in range(5):
+        p = probes.predict_probe(seed)
+        assert max(len(s) for s in p["sentences"]) > p["max_len"] > min(len(s) for s in p["sentences"])
+        # id_to_tag is a sorted BIO subset, never the lab's full tag set (so predict_tags must use it)
+        assert p["id_to_tag"] == sorted(p["id_to_tag"]) and len(p["id_to_tag"]) in (5, 7)
+        assert set(p["id_to_tag"]) < set(corpus.TAG_NAMES) and "O" in p["id_to_tag"]

@@ -7,6 +7,8 @@ it on the grader's own ids (``data.grader_pipeline``), so a bug in the
 notebook's ``build_vocab``/``encode`` does not cost the F1 check as well.
 ``predict`` hands ``predict_tags`` a stand-in tagger (a fixed lookup table),
 so a bug in ``build_model`` does not cost the predict_tags checks.
+``train`` recompiles the student's model with the grader's regimen;
+``own_optimizer`` runs the student's own optimizer settings briefly.
 """
 
 from __future__ import annotations
@@ -105,16 +107,70 @@ def predict(h: Harvest) -> None:
         pass
 
 
-@step("train")
-def train(h: Harvest) -> None:
-    """A fresh model fitted for the profile's budget on the grader's ids."""
-    vocab, x, y = data.grader_pipeline(h.profile, h.seed, h.data_dir)
+def contract_loss(model, x: np.ndarray):  # noqa: ANN001, ANN201
+    """The loss the contract names, on the outputs as the model gives them.
+
+    Probabilities (a softmax output, as the contract asks) get
+    ``SparseCategoricalCrossentropy()``; a model whose outputs are not
+    probabilities is trained as giving logits, so the F1 check still measures
+    its architecture (``model_outputs_probabilities`` costs the missing softmax).
+    """
+    import keras
+
+    out = np.asarray(model(np.asarray(x[:4], dtype=np.int32), training=False), dtype=np.float64)
+    probabilities = bool(np.all(out >= -1e-4) and np.all(out <= 1 + 1e-4) and np.allclose(out.sum(-1), 1.0, atol=1e-3))
+    return keras.losses.SparseCategoricalCrossentropy(from_logits=not probabilities)
+
+
+def _fresh_model(h: Harvest, vocab: data.GraderVocab):  # noqa: ANN202
     built = h.call("build_model", vocab.vocab_size, vocab.num_tags)
     import keras
 
     if not isinstance(built, keras.Model):
         raise BadOutput(f"build_model should return a keras.Model, but it returned a {type(built).__name__}")
+    return built
+
+
+@step("train")
+def train(h: Harvest) -> None:
+    """A fresh model trained with the GRADER's regimen on the grader's ids.
+
+    The student's architecture is recompiled with the grader's optimizer and
+    the contract's loss, so the F1 check measures what the student built, not
+    whether their learning rate suits this budget (``own_optimizer`` judges
+    the student's optimizer settings on their own).
+    """
+    import keras
+
+    vocab, x, y = data.grader_pipeline(h.profile, h.seed, h.data_dir)
+    built = _fresh_model(h, vocab)
+    built.compile(optimizer=keras.optimizers.Adam(learning_rate=float(h.profile["learning_rate"])), loss=contract_loss(built, x))
     history = built.fit(x, y, epochs=int(h.profile["epochs"]), batch_size=int(h.profile["batch_size"]), verbose=0)
     h.save_model(built)
     losses = [float(v) for v in history.history.get("loss", [])]
     h.save_json({"loss": [v if np.isfinite(v) else None for v in losses]})
+
+
+@step("own_optimizer")
+def own_optimizer(h: Harvest) -> None:
+    """A short run of a fresh model under the student's OWN optimizer settings (a fresh copy), the contract's loss."""
+    import keras
+
+    vocab, x, y = data.grader_pipeline(h.profile, h.seed, h.data_dir)
+    built = _fresh_model(h, vocab)
+    optimizer = getattr(built, "optimizer", None)
+    if optimizer is None:
+        raise BadOutput("build_model should compile the model with an optimizer: model.compile(optimizer=..., loss=...)")
+    fresh = keras.optimizers.deserialize(keras.optimizers.serialize(optimizer))
+    built.compile(optimizer=fresh, loss=contract_loss(built, x))
+    n = int(h.profile["short_run_sentences"])
+    built.fit(x[:n], y[:n], epochs=1, batch_size=int(h.profile["batch_size"]), verbose=0)
+    h.save_model(built)
+    h.save_json({"optimizer": type(optimizer).__name__, "learning_rate": _learning_rate(optimizer)})
+
+
+def _learning_rate(optimizer) -> float | None:  # noqa: ANN001
+    try:
+        return float(np.asarray(optimizer.learning_rate))
+    except Exception:  # noqa: BLE001  (a schedule: reported as unknown)
+        return None

@@ -1,0 +1,13 @@
+"""Adam at learning rate 1e-5 (a fine-tuning rate): the model barely moves in any reasonable budget."""
+
+EXPECT_FAILED = ["own_optimizer_trains"]
+
+
+def build_model(vocab_size, num_tags, embedding_dim=64, lstm_units=64):
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=True)(inputs)
+    x = keras.layers.Bidirectional(keras.layers.LSTM(lstm_units, return_sequences=True))(x)
+    outputs = keras.layers.Dense(num_tags, activation="softmax")(x)
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-5), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
