@@ -137,3 +137,28 @@ def test_quality_and_own_settings_are_separate_steps() -> None:
     assert checks["heldout_bpc"].needs == ("train",) and checks["loss_decreases"].needs == ("train_own",)
     profile = LAB.profile("ci")
     assert int(profile["own_epochs"]) < int(profile["epochs"])
+
+
+REPEATS = {
+    # name: (first, again, other seeds, passes sample_deterministic)
+    "seeded": ("abcab jj.!abcab jj.!", "abcab jj.!abcab jj.!", ["jjj ab.!cabcab jj.!a", "ba jj.!abcab jj.!abc"], True),
+    "unseeded": ("abcab jj.!abcab jj.!", "ba jj.!abcab jj.!abc", ["jjj ab.!cabcab jj.!a", "abcab jj.!abcab jj.a"], False),
+    "seed ignored": ("abcab jj.!abcab jj.!",) * 2 + (["abcab jj.!abcab jj.!"] * 2,) + (False,),
+    "empty text": ("", "", ["", ""], False),
+    "fixed text": ("a" * 20, "a" * 20, ["a" * 20, "a" * 20], False),
+}
+
+
+@pytest.mark.parametrize("name", list(REPEATS))
+def test_sample_deterministic_needs_a_seeded_sample(tmp_path: Path, name: str) -> None:
+    """Reproducible is not enough: None, "" or a fixed text earn nothing (issue 9, section 3)."""
+    checks = _checks_module()
+    first, again, others, expected = REPEATS[name]
+    (tmp_path / "sample_repeat.json").write_text(json.dumps({"first": first, "again": again, "other_seeds": others}))
+    artifacts = Artifacts(tmp_path, {"steps": {"sample_repeat": {"status": "ok"}}})
+    try:
+        checks.test_sample_deterministic(artifacts)
+        passed = True
+    except AssertionError:
+        passed = False
+    assert passed == expected

@@ -183,8 +183,8 @@ def test_optimizer_clips_gradients(artifacts):
     )
 
 
-#: Calibrated (`autograder validate char_rnn`, seeds 0-4): the reference's untrained loss is
-#: within 5.3e-4 of ln V (V = 23); from_logits=False on logits gives ln V + 4.84.
+#: Calibrated (`autograder validate char_rnn`, figures in the README): the reference's untrained
+#: loss is within 5.2e-4 of ln V (V = 23); from_logits=False on logits gives ln V + 4.84.
 INITIAL_LOSS_TOLERANCE = 0.25
 
 
@@ -282,19 +282,21 @@ def test_sample_deterministic(artifacts):
     found = artifacts.json("sample_repeat")
     length = probes.REPEAT_LENGTH
     char_to_id, _ = probes.sampler_vocab()
-    for key in ("first", "again", "other_seed"):
-        assert isinstance(found[key], str) and len(found[key]) == length, (
-            f"sample(length={length}) should return {length} characters, found {len(found[key])}"
+    texts = [found["first"], found["again"], *found["other_seeds"]]
+    for text in texts:
+        assert isinstance(text, str) and len(text) == length, (
+            f"sample(length={length}) should return {length} characters, found {len(text)}"
         )
-        unknown = sorted(set(found[key]) - set(char_to_id))
+        unknown = sorted(set(text) - set(char_to_id))
         assert not unknown, f"sample returned characters that are not in id_to_char: {unknown[:5]}"
     assert found["first"] == found["again"], (
         "two calls of sample with the same seed should return the same text: seed a generator from the "
         f"`seed` argument (np.random.default_rng(seed)). Found {found['first']!r} then {found['again']!r}"
     )
-    assert found["first"] != found["other_seed"], (
-        f"sample with seed=7 and with seed=8 returned the same text {found['first']!r} at temperature 1: the draws "
-        "should come from a generator seeded with the `seed` argument, so another seed gives other text"
+    assert any(text != found["first"] for text in found["other_seeds"]), (
+        f"sample with seed=7, 8 and 9 returned the same text {found['first']!r} at temperature "
+        f"{probes.REPEAT_TEMPERATURE:g}: the draws should come from a generator seeded with the `seed` argument, "
+        "so another seed gives other text"
     )
 
 
@@ -310,9 +312,10 @@ def _mean_log_prob(seed: int, prefix: str, text: str) -> float:
     return float(log_probs[np.arange(len(targets)), targets].mean())
 
 
-#: Calibrated (`autograder validate char_rnn`, seeds 0-4): the low-temperature sample's mean
-#: log-probability exceeds the high-temperature one's by 1.46 to 2.82 nats for the reference;
-#: a sampler that ignores the temperature gives 0.0 (the same text twice).
+#: Calibrated (`autograder validate char_rnn`, figures in the README): the low-temperature sample's
+#: mean log-probability exceeds the high-temperature one's by 1.80 to 3.32 nats for the reference
+#: (2.13 and 2.62 for the np.random.seed and tf.random.categorical alternatives); a sampler that
+#: ignores the temperature gives 0.0 (the same text twice).
 MIN_TEMPERATURE_GAP = 0.6
 
 

@@ -143,9 +143,11 @@ def sample_greedy(h: Harvest) -> None:
 
 @step("sample_repeat")
 def sample_repeat(h: Harvest) -> None:
-    """The same call twice, then once with another seed."""
-    texts = [_sample(h, probes.REPEAT_PREFIX, probes.REPEAT_LENGTH, 1.0, seed=seed) for seed in (7, 7, 8)]
-    h.save_json({"first": texts[0], "again": texts[1], "other_seed": texts[2]})
+    """The same call twice, then with two other seeds."""
+    texts = [
+        _sample(h, probes.REPEAT_PREFIX, probes.REPEAT_LENGTH, probes.REPEAT_TEMPERATURE, seed=seed) for seed in (7, 7, 8, 9)
+    ]
+    h.save_json({"first": texts[0], "again": texts[1], "other_seeds": texts[2:]})
 
 
 @step("sample_temperature")

@@ -92,6 +92,8 @@ STAT_PREFIX = "a.bbc hij ega"
 GREEDY_LENGTH = 25
 GREEDY_TEMPERATURE = 1e-3
 REPEAT_LENGTH = 20
+#: Warm enough that another seed gives other text even where the model is very sure.
+REPEAT_TEMPERATURE = 2.0
 STAT_LENGTH = 50
 LOW_TEMPERATURE = 0.3
 HIGH_TEMPERATURE = 3.0
