@@ -219,9 +219,10 @@ def test_own_optimizer_trains(artifacts, profile, metrics):
     drop = (before - after) / before
     metrics["own_loss_drop"] = drop
     needed = float(profile["min_own_loss_drop"])
-    assert drop >= needed, (
+    assert drop > needed, (
         f"{steps} training steps with your compile settings ({setting}) took the training loss from {before:.4f} "
-        f"to {after:.4f} ({-100 * drop:+.1f} %); it should go down by at least {100 * needed:.2g} %. "
+        f"to {after:.4f} ({-100 * drop:+.2f} %); it should go down"
+        + (f" by more than {100 * needed:.2g} %. " if needed > 0 else ". ")
         + ("The loss went up: the learning rate is too high for a new head (1e-4 to 1e-3 suits Adam and RMSprop)."
            if after > before else "Training barely moves: is the learning rate very small?")
     )

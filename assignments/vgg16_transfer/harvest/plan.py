@@ -77,8 +77,9 @@ def own_compile(h: Harvest) -> None:
 
     The loss is the contract's (sparse categorical cross-entropy, recompiled with the student's own
     optimizer object), so this step judges the optimizer settings alone; the compiled loss is
-    ``compiled_loss_metric``'s business, and a head that outputs logits gets a softmax on top here
-    (that mistake is ``output_probabilities``').
+    ``compiled_loss_metric``'s business; the outputs of a head that ends in logits are taken as
+    logits here (that mistake is ``output_probabilities``'), and the base is frozen by the grader (freezing is
+    ``base_frozen_params``').
     """
     import keras
 
@@ -90,10 +91,10 @@ def own_compile(h: Harvest) -> None:
         raise BadOutput("build_model should return a compiled model (model.compile(optimizer=..., ...))")
     outputs = keras.ops.convert_to_numpy(model(x[:8], training=False))
     probabilities = bool(outputs.min() >= 0 and abs(outputs.sum(axis=-1) - 1).max() <= 1e-3)
-    if not probabilities:  # logits: output_probabilities' business; a softmax on top isolates the optimizer
-        inputs = keras.Input(shape=x.shape[1:])
-        model = keras.Model(inputs, keras.layers.Softmax()(model(inputs)))
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy")
+    models.freeze_base(model)  # a base left trainable is base_frozen_params' mistake (and 4x slower)
+    # Logits instead of probabilities are output_probabilities' mistake: the loss takes them as logits here.
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=not probabilities)
+    model.compile(optimizer=optimizer, loss=loss)
     batch_size = int(h.profile["batch_size"])
     order = probes.own_compile_order(h.seed, len(x), probes.OWN_COMPILE_STEPS * batch_size)
     before = model.evaluate(x, labels, batch_size=len(x), verbose=0, return_dict=True)["loss"]
@@ -104,7 +105,7 @@ def own_compile(h: Harvest) -> None:
         "learning_rate": _learning_rate(optimizer),
         "steps": probes.OWN_COMPILE_STEPS, "batch_size": batch_size,
         "loss_before": _finite_or_none(before), "loss_after": _finite_or_none(after),
-        "softmax_added": not probabilities,
+        "outputs_taken_as_logits": not probabilities,
     })
 
 
