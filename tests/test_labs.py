@@ -34,6 +34,8 @@ def test_lab_validates(lab_id: str, tmp_path: Path) -> None:
     stub = next(o for o in report.outcomes if o.variant == "stub")
     assert stub.score == 0
     assert all("not implemented" in m or "NotImplementedError" in m for m in stub.messages.values()), stub.messages
+    alternatives = {o.variant for o in report.outcomes if o.kind == "alternative"}
+    assert len(alternatives) >= 4, "every lab ships a family of declared correct alternatives (correct_*.py)"
     nulls = {o.variant.split("-")[1] for o in report.outcomes if o.kind == "null"}
     assert nulls == set(lab.student_functions()), "every student function has null variants"
 
