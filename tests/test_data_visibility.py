@@ -13,7 +13,7 @@ from autograder.labspec import load_lab
 #: Runs at import in stage 1: records which of the data folder's files it could read.
 PROBE = '''
 class _Peek:
-    import json, os, pathlib
+    import json, pathlib
     job = json.loads((pathlib.Path.cwd() / "job.json").read_text())
     seen = {}
     for name in ("train.txt", "test.txt"):
@@ -21,7 +21,7 @@ class _Peek:
             seen[name] = (pathlib.Path(job["data_dir"]) / name).read_text()[:20]
         except OSError as err:
             seen[name] = type(err).__name__
-    (pathlib.Path(os.environ["HOME"]) / "seen.json").write_text(json.dumps(seen))
+    (pathlib.Path(job["out_dir"]) / "seen.json").write_text(json.dumps(seen))  # HOME is removed after stage 1
 '''
 
 
@@ -44,7 +44,7 @@ def test_heldout_file_is_hidden_from_student_code(tmp_path: Path) -> None:
     notebook = reference_plus("ner_lstm", tmp_path / "peek.ipynb", PROBE)
     options = GradeOptions(profile="class", data_dir=data, check_ids=["vocab_word_ids"])
     result = grade_submission(notebook, "peek", lab, tmp_path / "out", options)
-    seen = json.loads((tmp_path / "out" / "peek" / "stage1" / "home" / "seen.json").read_text())
+    seen = json.loads((tmp_path / "out" / "peek" / "stage1" / "artifacts" / "seen.json").read_text())
     assert seen["train.txt"].startswith("EU B-ORG")
     assert seen["test.txt"] in ("FileNotFoundError", "PermissionError")
     assert result["checks"][0]["outcome"] == "passed"
