@@ -11,10 +11,16 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
+
+#: CPython 3.11's ast module is not safe to use from several threads at once (a parse in one thread
+#: can fail with "SystemError: AST constructor recursion depth mismatch" in another, as seen here
+#: in validate's worker threads); the grader parses notebooks in worker threads, so every parse takes this lock.
+AST_LOCK = threading.RLock()
 
 SUPPORTED_NBFORMAT = (3, 4)
 #: Cell magics whose body is Python: the body is kept, the magic line dropped.
@@ -66,10 +72,12 @@ class ExtractedSubmission:
         """The kept code as one readable module (for people; the runner uses ``cells``)."""
         parts = []
         for cell in self.cells:
-            tree = ast.parse(cell.source)
+            with AST_LOCK:
+                tree = ast.parse(cell.source)
             kept = [tree.body[i] for i in cell.keep]
             if kept:
-                parts.append(f"# --- cell {cell.cell} ---\n" + ast.unparse(ast.Module(kept, [])))
+                with AST_LOCK:
+                    parts.append(f"# --- cell {cell.cell} ---\n" + ast.unparse(ast.Module(kept, [])))
         return "\n\n".join(parts) + "\n"
 
 
@@ -105,6 +113,11 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
 
 def extract(path: Path) -> ExtractedSubmission:
     """Read ``path`` and keep only the definitions of its code cells."""
+    with AST_LOCK:
+        return _extract(path)
+
+
+def _extract(path: Path) -> ExtractedSubmission:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     notebook = read_notebook(path)
     result = ExtractedSubmission(sha256=digest)

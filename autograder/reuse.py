@@ -16,12 +16,17 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from autograder.intake import ExtractedSubmission
+from autograder.intake import AST_LOCK, ExtractedSubmission
 from autograder.labspec import LabSpec
 
 
 def final_definitions(submission: ExtractedSubmission) -> dict[str, tuple[str, set[str]]]:
     """For each top-level name: the dump of its last definition and the global names it uses."""
+    with AST_LOCK:
+        return _final_definitions(submission)
+
+
+def _final_definitions(submission: ExtractedSubmission) -> dict[str, tuple[str, set[str]]]:
     definitions: dict[str, tuple[str, set[str]]] = {}
     for cell in submission.cells:
         tree = ast.parse(cell.source)
