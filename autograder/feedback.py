@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
+
+from autograder.student_ids import visible_characters
 
 OUTCOME_MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR"}
 _MARKDOWN_ACTIVE = set("\\`*_{}[]<>()#+-.!|~")
@@ -11,8 +12,7 @@ _MARKDOWN_ACTIVE = set("\\`*_{}[]<>()#+-.!|~")
 
 def markdown_text(text: str) -> str:
     """``text`` shown literally in markdown: active characters escaped, control and bidi characters dropped."""
-    visible = (ch for ch in text if unicodedata.category(ch)[0] != "C")
-    return "".join("\\" + ch if ch in _MARKDOWN_ACTIVE else ch for ch in visible)
+    return "".join("\\" + ch if ch in _MARKDOWN_ACTIVE else ch for ch in visible_characters(text))
 
 
 def render(result: dict[str, Any], manifest: dict[str, Any] | None) -> str:

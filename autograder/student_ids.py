@@ -20,7 +20,7 @@ _UNSAFE_RUN = re.compile(r"[^\w.\-]+")
 _DOTS_AT_START = re.compile(r"^[._\-]+")
 
 
-def _visible(name: str) -> str:
+def visible_characters(name: str) -> str:
     """``name`` without control, format (bidi overrides, zero-width) and unassigned characters."""
     return "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
 
@@ -28,7 +28,7 @@ def _visible(name: str) -> str:
 def safe_student_id(name: str) -> str:
     """The id for paths and tables: a non-empty ASCII-safe-punctuation name, stable for ``name``."""
     normal = unicodedata.normalize("NFC", name)
-    cleaned = _UNSAFE_RUN.sub("_", _visible(normal), 0)
+    cleaned = _UNSAFE_RUN.sub("_", visible_characters(normal), 0)
     cleaned = _DOTS_AT_START.sub("", cleaned).rstrip("._-")
     if cleaned == normal and 0 < len(cleaned) <= MAX_ID_LENGTH:
         return cleaned
