@@ -4,56 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from autograder.grading import GradeOptions, grade_submission
+from autograder.discovery import discover  # noqa: F401  (re-exported)
+from autograder.grading import GradeOptions
 from autograder.labspec import LabSpec
-from autograder.student_ids import safe_student_id
-
-
-@dataclass(frozen=True)
-class Submission:
-    """One student's notebook; ``student`` is the safe id every path uses, ``name`` the original."""
-
-    student: str
-    notebook: Path
-    name: str = ""
-
-    @classmethod
-    def named(cls, name: str, notebook: Path) -> Submission:
-        return cls(safe_student_id(name), notebook, name)
-
-
-def discover(root: Path, lab_id: str) -> list[Submission]:
-    """One notebook per student (``<student>.ipynb``), or nbgrader's ``<student>/<lab>/<nb>.ipynb``."""
-    if root.is_file():
-        return [Submission.named(root.stem, root)]
-    if not root.is_dir():
-        raise FileNotFoundError(f"no submissions at {root}")
-    found = [Submission.named(p.stem, p) for p in sorted(root.glob("*.ipynb")) if p.is_file()]
-    for student_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        lab_dir = student_dir / lab_id
-        notebooks = sorted(lab_dir.glob("*.ipynb")) if lab_dir.is_dir() else []
-        notebooks = [n for n in notebooks if not n.name.endswith("-checkpoint.ipynb")]
-        if notebooks:
-            preferred = [n for n in notebooks if n.stem == lab_id]
-            found.append(Submission.named(student_dir.name, (preferred or notebooks)[0]))
-    by_id: dict[str, list[Submission]] = {}
-    for submission in found:
-        by_id.setdefault(submission.student, []).append(submission)
-    clashes = [group for group in by_id.values() if len(group) > 1]
-    if clashes:
-        described = "; ".join(
-            f"id {group[0].student!r} from " + " and ".join(str(s.notebook.relative_to(root)) for s in group)
-            for group in clashes
-        )
-        raise ValueError(f"more than one submission for one student: {described}")
-    return found
+from autograder.pool import GradingJob, run_gradings
+from autograder.submissions import Submission
 
 
 def grade_all(
@@ -67,25 +27,13 @@ def grade_all(
     """Grade every submission (``workers`` at a time); one failing never stops the others."""
     submissions = list(submissions)
     out_dir.mkdir(parents=True, exist_ok=True)
-    results: list[dict[str, Any]] = []
     bar = _progress_bar(len(submissions), lab.id, progress)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {
-            pool.submit(grade_submission, s.notebook, s.student, lab, out_dir, _with_gpu(options, i), s.name or None): s
-            for i, s in enumerate(submissions)
-        }
-        for future in as_completed(futures):
-            results.append(future.result())
-            bar.update(1)
+    jobs = [GradingJob(s, lab, out_dir, options) for s in submissions]
+    results = run_gradings(jobs, workers=workers, gpus=options.gpus, on_result=lambda job, result: bar.update(1))
     bar.close()
     results.sort(key=lambda r: r["student"])
     write_tables(results, out_dir)
     return results
-
-
-def _with_gpu(options: GradeOptions, index: int) -> GradeOptions:
-    """The options of the ``index``-th submission: one of ``options.gpus``, round-robin."""
-    return replace(options, gpu=options.gpus[index % len(options.gpus)]) if options.gpus else options
 
 
 def _progress_bar(total: int, label: str, enabled: bool):  # noqa: ANN202

@@ -136,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lab", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--workers", type=int, default=1)
-    p.add_argument("--gpus", default=None, help='GPUs for stage 1, one per submission, round-robin: "all" or ids "0,1"')
+    p.add_argument("--gpus", default=None, help='GPUs for stage 1, a pool (a grading takes a free one): "all" or ids "0,1"')
     p.add_argument("--quiet", action="store_true")
     common(p)
     p.set_defaults(run=cmd_grade)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograder.batch import Submission, grade_all, summary_text
+from autograder.batch import grade_all, summary_text
 from autograder.grading import GradeOptions
 from autograder.labspec import available_labs, load_lab
 from autograder.notebooks import (
@@ -14,6 +14,7 @@ from autograder.notebooks import (
     variant_notebook,
     write_notebook,
 )
+from autograder.submissions import Submission
 
 
 def demo_class(lab_id: str, folder: Path) -> list[Submission]:

@@ -31,7 +31,7 @@ class GradeOptions:
     keep_artifacts: bool = True
     limits: Limits = field(default_factory=Limits)
     gpu: str | None = None
-    gpus: tuple[str, ...] = ()  # device ids handed out one per submission, round-robin (batch.grade_all)
+    gpus: tuple[str, ...] = ()  # a pool of device ids: a grading takes one when free (pool.GpuPool)
     #: Validate only (trusted notebooks): steps copied from the reference's stage-1 folder.
     reuse_steps: tuple[str, ...] = ()
     reuse_from: Path | None = None

@@ -139,13 +139,24 @@ def test_sandbox_creates_and_starts(tmp_path: Path) -> None:
     assert container.calls[-1] == "remove"
 
 
-def test_gpus_option_is_handed_out_round_robin() -> None:
-    from autograder.batch import _with_gpu
-    from autograder.grading import GradeOptions
+def test_gpus_option_is_a_pool_of_free_devices() -> None:
+    """A grading takes a free device and gives it back; two at once never share one."""
+    import threading
 
-    options = GradeOptions(gpus=gpu_ids("0, 1"))
-    assert [_with_gpu(options, i).gpu for i in range(3)] == ["0", "1", "0"]
-    assert _with_gpu(GradeOptions(), 5).gpu is None
+    from autograder.pool import GpuPool
+
+    pool = GpuPool(gpu_ids("0, 1"))
+    first, second = pool.take(), pool.take()
+    assert {first, second} == {"0", "1"}
+    waiting: list[str | None] = []
+    taker = threading.Thread(target=lambda: waiting.append(pool.take()))
+    taker.start()
+    taker.join(timeout=0.2)
+    assert taker.is_alive() and not waiting, "a third grading must wait for a device"
+    pool.give_back(second)
+    taker.join(timeout=5)
+    assert waiting == [second]
+    assert GpuPool(()).take() is None
 
 
 # -- real grading through a Docker API (CI: docker/podman-ci.sh, then AUTOGRADER_DOCKER_TESTS=1) --
