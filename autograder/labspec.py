@@ -38,6 +38,8 @@ class CheckSpec:
     catches: str = ""
     #: The student functions this check grades (lab.toml ``grades``); empty: every function its steps use.
     grades: tuple[str, ...] = ()
+    #: The syllabus concept this check tests (lab.toml ``concept``; one of ``SYLLABUS_CONCEPTS``).
+    concept: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ def load_lab(lab_id: str) -> LabSpec:
             public=bool(c.get("public", False)),
             catches=c.get("catches", ""),
             grades=tuple(c.get("grades", ())),
+            concept=c.get("concept", ""),
         )
         for c in raw.get("checks", [])
     )
