@@ -11,6 +11,32 @@ from autograder import paths
 
 CHECK_KINDS = ("contract", "shapes", "equivalence", "gradients", "training", "quality")
 
+#: The Unit-4 ideas a check can test (lab.toml ``concept``); the class report gives a pass rate per concept.
+SYLLABUS_CONCEPTS = (
+    "recurrent networks",
+    "backpropagation through time",
+    "vanishing/exploding gradients and clipping",
+    "gating",
+    "bidirectional context",
+    "masking and padding",
+    "tokenisation and vocabularies",
+    "tensor shapes and types",
+    "output layers and losses",
+    "training",
+    "language modelling",
+    "sampling",
+    "sequence tagging",
+    "teacher forcing",
+    "encoder–decoder state",
+    "sequence decoding",
+    "sequence-to-sequence learning",
+    "preprocessing",
+    "transfer learning",
+    "freezing and fine-tuning",
+    "convolutional networks",
+    "dense connectivity",
+)
+
 
 class LabSpecError(ValueError):
     """The lab's own files are inconsistent (an instructor's mistake, not a student's)."""
