@@ -1,0 +1,275 @@
+"""Reports: CSV exports, per-student feedback pages and the class report, looked at in a real Chromium.
+
+A small bptt_numpy class is graded for real (the cheap lab: ~15 s); char_rnn's pictures are drawn
+from real grading output kept in tests/data/reports/char_rnn (JSON only, no model is trained here).
+The screenshots are kept under tests/output/reports/ (printed by the tests).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.batch import grade_all
+from autograder.grading import GradeOptions
+from autograder.labspec import SYLLABUS_CONCEPTS, available_labs, load_lab
+from autograder.reports import csv_exports, records
+from autograder.reports.build import build_reports
+from autograder.submissions import Submission
+from tests.helpers import reference_notebook, reference_plus
+
+HERE = Path(__file__).resolve().parent
+CHAR_RNN_RESULTS = HERE / "data" / "reports" / "char_rnn"
+SCREENSHOTS = HERE / "output" / "reports"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+SCRIPT_NAME = "<script>alert(1)</script>"
+FORMULA_NAME = '=HYPERLINK("http://evil.example","click")'
+AT_NAME = "@SUM(1+1)"
+
+
+def test_every_check_declares_a_known_concept():
+    for lab_id in available_labs():
+        lab = load_lab(lab_id)
+        unknown = {c.id: c.concept for c in lab.checks if c.concept not in SYLLABUS_CONCEPTS}
+        assert not unknown, f"{lab_id}: checks without a known syllabus concept (labspec.SYLLABUS_CONCEPTS): {unknown}"
+
+
+def test_safe_cell_neutralises_formulas():
+    for text in ("=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1"):
+        assert csv_exports.safe_cell(text) == "'" + text
+    assert csv_exports.safe_cell("alice") == "alice"
+    assert csv_exports.safe_cell(-1.5) == -1.5  # numbers stay numbers
+    assert csv_exports.safe_cell(None) == ""
+
+
+def _mistake(name: str) -> str:
+    return (load_lab("bptt_numpy").mistakes_dir / f"{name}.py").read_text()
+
+
+LATE = {
+    "due": "2026-11-30T23:59:00+00:00", "received_at": "2026-12-02T11:59:00+00:00", "days_late": 1.5,
+    "source": "timestamp", "penalty_fraction": 0.2, "penalty_points": 2.2, "score_before_penalty": 11.0,
+    "final_score": 8.8, "explanation": "handed in 1.5 days after the due date: 10% a day, 2.2 points off",
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> dict:
+    """A bptt_numpy class graded for real, with hostile display names and one notebook that cannot be read."""
+    root = tmp_path_factory.mktemp("reports")
+    folder = root / "submissions"
+    folder.mkdir()
+    broken = folder / "broken.ipynb"
+    broken.write_text("{ this is not a notebook")
+    submissions = [
+        Submission.named(SCRIPT_NAME, reference_notebook("bptt_numpy", folder / "a.ipynb")),
+        Submission.named(FORMULA_NAME, reference_plus("bptt_numpy", folder / "b.ipynb", _mistake("tanh_derivative"))),
+        Submission.named(AT_NAME, reference_plus("bptt_numpy", folder / "c.ipynb", _mistake("no_flow_through_time"))),
+        Submission.named("-2+3 broken", broken),
+    ]
+    out = root / "graded" / "bptt_numpy"
+    results = grade_all(submissions, load_lab("bptt_numpy"), out, GradeOptions(), workers=1, progress=False)
+    assert {r["student_name"]: r["status"] for r in results}[SCRIPT_NAME] == "graded"
+    found = records.from_results_folders([out, CHAR_RNN_RESULTS])
+    late_student = next(r for r in found if r["student_name"] == FORMULA_NAME)
+    late_student["late"] = dict(LATE)
+    report = root / "report"
+    files = build_reports(found, report)
+    return {"records": found, "files": files, "report": report, "by_name": {r["student_name"]: r for r in found}}
+
+
+def _csv(path: Path) -> list[list[str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def test_grades_csv_applies_the_late_penalty_and_totals(graded):
+    rows = _csv(graded["files"].csv["grades.csv"])
+    header = rows[0]
+    assert header[:3] == ["student", "student_name", "lms_user_id"]
+    assert {"bptt_numpy", "char_rnn", "bptt_numpy late penalty", "total", "max_total"} <= set(header)
+    by_name = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    late = by_name["'" + FORMULA_NAME]  # the name is neutralised, never a formula
+    assert float(late["bptt_numpy"]) == pytest.approx(8.8)
+    assert float(late["bptt_numpy late penalty"]) == pytest.approx(2.2)
+    assert float(by_name[SCRIPT_NAME]["bptt_numpy"]) == 12.5
+    reference = by_name["reference"]
+    assert float(reference["char_rnn"]) == 14.0 and reference["bptt_numpy"] == ""
+    assert float(reference["max_total"]) == 12.5 + 14.0
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(csv_exports.FORMULA_STARTS), f"formula cell {cell!r} in grades.csv"
+
+
+def test_every_export_is_neutralised_and_has_its_format(graded):
+    files = graded["files"].csv
+    for name, path in files.items():
+        for row in _csv(path):
+            for cell in row:
+                assert not cell.startswith(csv_exports.FORMULA_STARTS), f"{name}: formula cell {cell!r}"
+    canvas = _csv(files["canvas.csv"])
+    assert canvas[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+    assert canvas[1][0] == "Points Possible" and float(canvas[1][5]) in (12.5, 14.0)
+    moodle = _csv(files["moodle.csv"])
+    assert moodle[0][:2] == ["Full name", "ID number"] and moodle[0][2].endswith("(Real)")
+    nbgrader = _csv(files["nbgrader.csv"])
+    assert tuple(nbgrader[0]) == csv_exports.NBGRADER_COLUMNS
+    late = next(dict(zip(nbgrader[0], row, strict=True)) for row in nbgrader[1:] if row[5] == "'" + FORMULA_NAME)
+    assert float(late["raw_score"]) == 11.0 and float(late["score"]) == pytest.approx(8.8)
+    assert float(late["late_submission_penalty"]) == pytest.approx(2.2)
+    checks = _csv(files["checks.csv"])
+    concepts = {row[4] for row in checks[1:]}
+    assert "backpropagation through time" in concepts and "sampling" in concepts and "" not in concepts
+
+
+# -- in the browser -----------------------------------------------------------------
+
+PROBE = """<!DOCTYPE html><html><body><pre id="seen">not loaded</pre>
+<iframe id="page" src="{src}" style="width:1000px;height:800px"></iframe>
+<script>
+document.getElementById("page").onload = function () {{
+  var d = this.contentDocument, name = d.getElementById("student-name");
+  document.getElementById("seen").textContent = JSON.stringify({{
+    text: d.body.innerText,
+    name: name ? name.textContent : null,
+    scripts: d.getElementsByTagName("script").length,
+    images: Array.prototype.map.call(d.images, function (i) {{ return [i.naturalWidth, i.naturalHeight, i.alt]; }}),
+    external: Array.prototype.filter.call(d.querySelectorAll("[src],link[href]"), function (e) {{
+      var u = e.getAttribute("src") || e.getAttribute("href"); return !/^data:/.test(u); }}).length
+  }});
+}};
+</script></body></html>"""
+
+
+def _chromium(*args: str) -> str:
+    if CHROMIUM is None:
+        pytest.fail("chromium is not installed (apt-get install chromium; .ci/run installs it)")
+    done = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--allow-file-access-from-files",
+         "--virtual-time-budget=5000", *args],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def seen_in_browser(page: Path, screenshot_name: str, height: int = 2400) -> dict:
+    """What Chromium renders of ``page``: its visible text, images as decoded, scripts; and a screenshot."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / screenshot_name
+    shot.unlink(missing_ok=True)
+    _chromium(f"--screenshot={shot}", f"--window-size=1000,{height}", page.as_uri())
+    assert shot.is_file() and shot.stat().st_size > 10_000, "Chromium wrote no screenshot"
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(shot)
+    assert float(np.std(pixels[..., :3])) > 0.05, "the screenshot is blank"
+    print(f"screenshot: {shot}")
+    probe = page.parent / f".probe-{page.stem}.html"
+    probe.write_text(PROBE.format(src=page.name))
+    dom = _chromium("--dump-dom", probe.as_uri())
+    probe.unlink()
+    start, end = dom.index('<pre id="seen">') + len('<pre id="seen">'), dom.index("</pre>")
+    import html
+
+    raw = html.unescape(dom[start:end])
+    assert raw != "not loaded", "the page did not load in Chromium"
+    return json.loads(raw)
+
+
+def _page(graded: dict, name: str, lab: str) -> Path:
+    return graded["files"].feedback[(graded["by_name"][name]["student"], lab)]
+
+
+def test_feedback_page_shows_checks_pictures_and_a_hostile_name_as_text(graded):
+    page = _page(graded, SCRIPT_NAME, "bptt_numpy")
+    assert page.relative_to(graded["report"]).parts[0] == "feedback"  # feedback/<student>/<lab>/<lab>.html
+    seen = seen_in_browser(page, "feedback-bptt_numpy-script-name.png")
+    assert seen["name"] == SCRIPT_NAME, "the hostile name must be shown as text"
+    assert seen["scripts"] == 0 and seen["external"] == 0, "no markup from the name, nothing fetched from a network"
+    assert "Score: 12.5 / 12.5" in seen["text"]
+    lab = load_lab("bptt_numpy")
+    for check in lab.checks:
+        assert check.title in seen["text"]
+    assert "Gradient norm against time step" in seen["text"]
+    assert len(seen["images"]) == 2 and all(w > 300 and h > 150 for w, h, _ in seen["images"]), seen["images"]
+
+
+def test_feedback_page_of_a_mistake_says_what_failed_and_the_late_penalty(graded):
+    seen = seen_in_browser(_page(graded, FORMULA_NAME, "bptt_numpy"), "feedback-bptt_numpy-late.png")
+    assert seen["name"] == FORMULA_NAME
+    assert "Score: 8.8 / 12.5" in seen["text"] and "before the late penalty: 11" in seen["text"]
+    assert "2.2 point(s) taken off" in seen["text"] and LATE["explanation"] in seen["text"]
+    assert "FAIL: rnn_step_backward returns the five gradients of one step" in seen["text"]
+    record = graded["by_name"][FORMULA_NAME]
+    message = next(c["message"] for c in record["checks"] if c["id"] == "step_backward_values")
+    assert message.splitlines()[0] in seen["text"]
+
+
+def test_feedback_page_never_shows_hidden_check_source(graded):
+    text = _page(graded, AT_NAME, "bptt_numpy").read_text()
+    for source in (load_lab("bptt_numpy").checks_dir / "test_bptt.py").read_text().splitlines():
+        line = source.strip()
+        if len(line) > 40 and ("assert" in line or line.startswith("def ")):
+            assert line not in text, f"hidden check source on a student's page: {line}"
+
+
+def test_char_rnn_pictures_from_real_artifacts(graded):
+    seen = seen_in_browser(_page(graded, "softmax_output", "char_rnn"), "feedback-char_rnn-softmax_output.png", 3000)
+    assert "Your model's loss, and its held-out bits per character" in seen["text"]
+    assert "yours: 5.08" not in seen["text"]  # inside the picture, not text; the message states the figure:
+    assert "5.08 bits per character" in seen["text"]
+    assert "Your sample at two temperatures" in seen["text"]
+    texts = json.loads((CHAR_RNN_RESULTS / "softmax_output/stage1/artifacts/sample_temperature.json").read_text())
+    assert texts["low"] in seen["text"] and texts["high"] in seen["text"]
+    assert len(seen["images"]) == 1 and seen["images"][0][0] > 500
+
+
+def test_page_of_a_submission_that_could_not_be_graded(graded):
+    seen = seen_in_browser(_page(graded, "-2+3 broken", "bptt_numpy"), "feedback-not-graded.png", 1400)
+    assert "Your submission could not be graded." in seen["text"] and "Score: 0 / 12.5" in seen["text"]
+
+
+def test_class_report_in_the_browser(graded):
+    seen = seen_in_browser(graded["files"].class_report, "class-report.png", 5200)
+    text = seen["text"]
+    assert seen["scripts"] == 0 and seen["external"] == 0
+    assert "Pass rate per syllabus concept" in text
+    for concept in ("backpropagation through time", "vanishing/exploding gradients and clipping", "sampling", "language modelling"):
+        assert concept in text
+    # 3 bptt students graded: "returns_documented_types" passed by all 3 (the reference, tanh_derivative, no_flow)
+    for name in (SCRIPT_NAME, FORMULA_NAME, AT_NAME, "-2+3 broken"):
+        assert name in text, f"{name!r} missing from the class report's text"
+    assert "Submissions that could not be graded" in text and "-2+3 broken" in text
+    bptt = [r for r in graded["records"] if r["lab"] == "bptt_numpy" and r["status"] == "graded"]
+    passed = sum(c["outcome"] == "passed" for r in bptt for c in r["checks"] if c["id"] == "gradient_flow_through_time")
+    assert f"{passed} / {len(bptt)}" in text
+    mean = sum(records.final_score(r) for r in graded["records"] if r["lab"] == "bptt_numpy") / 4
+    assert f"mean {mean:.2f}" in text
+    # histograms (2 labs), the concept chart and the timing chart, all decoded by the browser
+    assert len(seen["images"]) == 4 and all(w > 300 for w, _, _ in seen["images"]), seen["images"]
+
+
+def test_report_command_from_results_folders(graded, tmp_path):
+    from autograder.cli import main
+
+    out = tmp_path / "report"
+    bptt_out = Path(graded["by_name"][SCRIPT_NAME]["result_dir"]).parent
+    assert main(["report", "--results", str(bptt_out), "--results", str(CHAR_RNN_RESULTS), "--out", str(out), "--lab", "char_rnn"]) == 0
+    assert (out / "class_report.html").is_file()
+    pages = sorted(p.relative_to(out).as_posix() for p in out.glob("feedback/*/*/*.html"))
+    assert pages == [f"feedback/{s}/char_rnn/char_rnn.html" for s in ("reference", "sample_ignores_temperature", "softmax_output")]
+
+
+def test_png_in_pages_are_real_pictures(graded):
+    text = graded["files"].class_report.read_text()
+    uri = text.split('src="data:image/png;base64,', 1)[1].split('"', 1)[0]
+    assert base64.b64decode(uri)[:8] == b"\x89PNG\r\n\x1a\n"
