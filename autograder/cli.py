@@ -104,6 +104,24 @@ def cmd_describe(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from autograder.reports.command import run_report
+
+    course = None
+    if args.course:
+        from autograder.course import load_course
+
+        course = load_course(Path(args.course))
+    db_url = args.db or (course.db_url if course is not None and not args.results else None)
+    if not db_url and not args.results:
+        raise ValueError("report needs --db URL, --course DIR or --results OUT")
+    out = Path(args.out) if args.out else (Path(course.directory) / "reports" if course is not None else None)
+    if out is None:
+        raise ValueError("report needs --out DIR (or --course DIR)")
+    labs = args.lab or (list(course.labs) if course is not None else None)
+    return 0 if run_report(db_url, out, labs=labs, results=args.results) else 1
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from autograder.demo import run_demo
 
@@ -169,6 +187,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("describe", help="print a lab's checks as a markdown table")
     p.add_argument("lab")
     p.set_defaults(run=cmd_describe)
+
+    p = sub.add_parser("report", help="grades CSVs (Canvas, Moodle, nbgrader), feedback pages and the class report")
+    p.add_argument("--db", default=None, help="the gradebook's URL (sqlite:///path or postgresql://...)")
+    p.add_argument("--course", default=None, help="a course directory: its gradebook, labs and reports/ folder")
+    p.add_argument("--results", action="append", default=None, metavar="OUT",
+                   help="an `autograder grade` OUT folder to read instead of (or beside) a gradebook; repeatable")
+    p.add_argument("--out", default=None, help="where the reports go (default with --course: DIR/reports)")
+    p.add_argument("--lab", action="append", default=None, help="only this lab (repeatable; default: every lab graded)")
+    p.set_defaults(run=cmd_report)
 
     p = sub.add_parser("demo", help="release the labs, grade a demo class, print the table")
     p.add_argument("--out", default="demo-out")
