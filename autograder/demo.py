@@ -31,7 +31,8 @@ def demo_class(lab_id: str, folder: Path) -> list[Submission]:
 
 
 def run_demo(out: Path, labs: list[str] | None = None, workers: int = 2, sandbox: str = "bwrap") -> int:
-    for lab_id in labs or available_labs():
+    labs = labs or available_labs()
+    for lab_id in labs:
         lab = load_lab(lab_id)
         released = write_notebook(released_notebook(lab), out / "release" / f"{lab.id}.ipynb")
         print(f"\n== {lab.id}: released {released}")
@@ -39,4 +40,16 @@ def run_demo(out: Path, labs: list[str] | None = None, workers: int = 2, sandbox
         results = grade_all(submissions, lab, out / "graded" / lab.id, GradeOptions(sandbox=sandbox), workers=workers)
         print(summary_text(results))
         print(f"grades: {out / 'graded' / lab.id / 'grades.csv'}")
+    return _demo_report(out, labs)
+
+
+def _demo_report(out: Path, labs: list[str]) -> int:
+    """The demo ends with the class report of the demo class (and every student's feedback page)."""
+    from autograder.reports.command import run_report
+
+    print("\n== reports")
+    files = run_report(None, out / "report", labs=labs, results=[str(out / "graded" / lab) for lab in labs])
+    if files is None:
+        return 1
+    print(f"\nopen the class report: {files.class_report.resolve().as_uri()}")
     return 0
