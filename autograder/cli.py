@@ -122,6 +122,38 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0 if run_report(db_url, out, labs=labs, results=args.results) else 1
 
 
+def cmd_course(args: argparse.Namespace) -> int:
+    """``course init DIR --labs a,b ...`` writes course.toml; ``course show DIR`` prints it, checked."""
+    from autograder.course import init_course, load_course
+
+    if args.action == "show":
+        print(load_course(Path(args.directory)).text())
+        return 0
+    if not args.labs:
+        raise ValueError(f"course init needs --labs (comma-separated, of {', '.join(available_labs())})")
+    course = init_course(
+        Path(args.directory), [lab.strip() for lab in args.labs.split(",") if lab.strip()],
+        due=_pairs(args.due, "--due"), penalty_per_day=args.penalty_per_day, cutoff_days=args.cutoff_days,
+        profile=args.profile, name=args.name, data=_pairs(args.data, "--data"), db_url=args.db,
+        workers=args.workers, timezone_name=args.timezone, force=args.force,
+    )
+    print(course.text())
+    print(f"\nwrote {course.directory / 'course.toml'}; put each lab's submissions (folder or LMS zip) in its "
+          f"submissions folder, then: autograder grade <submissions> --lab LAB --course {course.directory}")
+    return 0
+
+
+def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
+    """``["lab=value", ...]`` as a dict; an error naming the option for anything else."""
+    pairs = {}
+    for value in values or []:
+        key, sep, rest = value.partition("=")
+        if not sep or not key or not rest:
+            raise ValueError(f"{option} takes LAB=VALUE (e.g. {option} bptt_numpy=...), found {value!r}")
+        pairs[key.strip()] = rest.strip()
+    return pairs
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from autograder.demo import run_demo
 
@@ -153,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("submissions")
     p.add_argument("--lab", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--due", default=None, metavar="ISO",
+                   help="due time, ISO 8601 (2026-12-01T23:59, +01:00 or Z; no offset: the course's timezone, else UTC)")
+    p.add_argument("--penalty-per-day", type=float, default=None, metavar="F",
+                   help="fraction of the lab's points taken per started day late (0.1 = 10%%); default: the course's, else 0")
+    p.add_argument("--cutoff-days", type=float, default=None, metavar="N",
+                   help="more than N days late earns 0 points (0: no late work); default: the course's, else none")
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--gpus", default=None, help='GPUs for stage 1, a pool (a grading takes a free one): "all" or ids "0,1"')
     p.add_argument("--quiet", action="store_true")
@@ -196,6 +234,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="where the reports go (default with --course: DIR/reports)")
     p.add_argument("--lab", action="append", default=None, help="only this lab (repeatable; default: every lab graded)")
     p.set_defaults(run=cmd_report)
+
+    p = sub.add_parser("course", help="a course directory: course init DIR --labs a,b (course.toml), course show DIR")
+    p.add_argument("action", choices=["init", "show"])
+    p.add_argument("directory")
+    p.add_argument("--labs", default=None, help=f"comma-separated, of {', '.join(available_labs())}")
+    p.add_argument("--due", action="append", default=None, metavar="LAB=ISO",
+                   help="a lab's due time, ISO 8601 (repeatable); no offset: --timezone")
+    p.add_argument("--penalty-per-day", type=float, default=None, metavar="F",
+                   help="fraction of a lab's points taken per started day late (0.1 = 10%%)")
+    p.add_argument("--cutoff-days", type=float, default=None, metavar="N", help="more than N days late earns 0 points")
+    p.add_argument("--profile", default="ci", help="grading profile of every lab: ci or class")
+    p.add_argument("--data", action="append", default=None, metavar="LAB=DIR", help="a lab's data folder (class profile)")
+    p.add_argument("--db", default=None, help="gradebook URL (default: sqlite file gradebook.db in DIR)")
+    p.add_argument("--name", default=None, help="the course's name (default: the folder's)")
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--timezone", default="UTC", help="IANA zone of due times written without an offset")
+    p.add_argument("--force", action="store_true", help="replace an existing course.toml")
+    p.set_defaults(run=cmd_course)
 
     p = sub.add_parser("demo", help="release the labs, grade a demo class, print the table")
     p.add_argument("--out", default="demo-out")
