@@ -19,6 +19,7 @@ Two different files whose names map to one safe id are an error naming both.
 from __future__ import annotations
 
 import shutil
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,7 +27,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from autograder.lms_names import LmsName, canvas_name, moodle_name, resubmission_stem
-from autograder.lms_zip import DEFAULT_LIMITS, Skipped, ZipLimits, ZipRefused, unpack, wanted_for_grading
+from autograder.lms_zip import (
+    DEFAULT_LIMITS,
+    Skipped,
+    ZipLimits,
+    ZipRefused,
+    unpack,
+    wanted_for_grading,
+)
 from autograder.nbgrader_layout import inbound_name, read_timestamp
 from autograder.student_ids import safe_student_id
 from autograder.submissions import Submission
@@ -113,6 +121,8 @@ def discover_report(root: Path, lab_id: str, scratch: Path | None = None, limits
 
 
 def _discover_zip(zip_path: Path, lab_id: str, scratch: Path | None, limits: ZipLimits) -> Discovery:
+    if not zipfile.is_zipfile(zip_path):
+        raise ZipRefused(f"{zip_path} is neither a notebook (.ipynb) nor a zip file")
     if scratch is None:
         raise ValueError(f"{zip_path} is a zip: a scratch folder to unpack it into is needed")
     holder = Path(scratch) / safe_student_id(zip_path.stem)
@@ -140,9 +150,9 @@ def _discover_folder(root: Path, lab_id: str) -> Discovery:
     for entry in sorted(top.iterdir()):
         if entry.name.startswith("."):
             skipped.append(_skip(root, entry, "a hidden file or folder"))
-        elif entry.is_dir() and not entry.is_symlink():
+        elif entry.is_dir():
             folders.append(entry)
-        elif entry.is_file() and not entry.is_symlink() and entry.suffix.lower() == ".ipynb":
+        elif entry.is_file() and entry.suffix.lower() == ".ipynb":
             notebooks.append(entry)
         else:
             skipped.append(_skip(root, entry, wanted_for_grading_name(entry) or "not a notebook or a folder"))
@@ -171,7 +181,7 @@ def _top_folder(root: Path, lab_id: str, notes: list[str]) -> Path:
             top = top / "submitted"
             continue
         entries = [e for e in top.iterdir() if not e.name.startswith(".") and e.name != "__MACOSX"]
-        if len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink():
+        if len(entries) == 1 and entries[0].is_dir():
             only = entries[0]
             if not (moodle_name(only.name) or inbound_name(only.name) or (only / lab_id).is_dir()):
                 notes.append(f"looked inside the only folder, {only.relative_to(root)}/")
@@ -204,7 +214,7 @@ def _notebooks_in(folder: Path) -> list[Path]:
     """Notebooks anywhere under ``folder``, without checkpoint copies, oldest first."""
     found = [
         p for p in folder.rglob("*.ipynb")
-        if p.is_file() and not p.is_symlink() and ".ipynb_checkpoints" not in p.parts
+        if p.is_file() and ".ipynb_checkpoints" not in p.parts
         and not p.name.endswith("-checkpoint.ipynb") and not p.name.startswith(".")
     ]
     return sorted(found, key=lambda p: (p.stat().st_mtime, str(p)))
