@@ -71,6 +71,7 @@ def loss_curves(context: ReportContext) -> Panel | None:
         left.plot([len(own)], [measured], "x", color="#d62728", ms=9, mew=2,
                   label=f"short run, measured from your outputs: {measured:.2f}")
     left.set_xlabel("epoch")
+    left.xaxis.get_major_locator().set_params(integer=True)
     left.set_ylabel("training loss (nats per character)")
     left.legend(fontsize=6.5)
     band = _band(profile.get("reference_bpc"))
