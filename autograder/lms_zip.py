@@ -106,6 +106,21 @@ def wanted_for_grading(path: PurePosixPath) -> str | None:
     return "not a notebook (.ipynb)"
 
 
+def entry_name(info: zipfile.ZipInfo) -> str:
+    """The entry's name as its maker meant it.
+
+    A zip without the UTF-8 flag is read as cp437, but many makers (rubyzip as Canvas runs it, for
+    one) write UTF-8 without setting the flag: ``'mÃ¼ller'`` is then really ``'müller'``.
+    """
+    name = info.filename
+    if info.flag_bits & 0x800 or name.isascii():
+        return name
+    try:
+        return name.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return name
+
+
 def clean_entry_name(raw: str, limits: ZipLimits = DEFAULT_LIMITS) -> tuple[PurePosixPath | None, str]:
     """The entry's relative path, or (None, why it is refused). Shapes: 'a\\\\b.ipynb' -> a/b.ipynb."""
     if "\x00" in raw or any(unicodedata.category(ch) == "Cc" for ch in raw):
@@ -186,6 +201,7 @@ def _plan(
     """The entries to write, each with its cleaned path; every other non-folder entry goes to ``skipped``."""
     plan = []
     for info in infos:
+        info.filename = entry_name(info)
         relative, why = clean_entry_name(info.filename, limits)
         if relative is None:
             skipped.append(Skipped(info.filename, why))

@@ -104,6 +104,19 @@ def test_canvas_zip_is_recognised_and_the_latest_file_counts(tmp_path: Path) -> 
         discover(archive, LAB, scratch=tmp_path / "foreign")
 
 
+def test_utf8_names_written_without_the_utf8_flag_are_read_as_meant(tmp_path: Path) -> None:
+    name = "müllerjörg_444_5001_bptt_numpy.ipynb"  # rubyzip (Canvas) writes UTF-8 without setting the flag
+    archive = write_zip(tmp_path / "canvas.zip", {name: small_notebook(tmp_path)})
+    data = bytearray(archive.read_bytes())
+    for signature, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(signature)
+        struct.pack_into("<H", data, at + flag_at, struct.unpack_from("<H", data, at + flag_at)[0] & ~0x800)
+    archive.write_bytes(bytes(data))
+    assert zipfile.ZipFile(archive).namelist() == [name.encode().decode("cp437")]  # what zipfile alone reads
+    [found] = discover(archive, LAB, scratch=tmp_path / "scratch")
+    assert (found.name, found.lms_user_id, found.notebook.name) == ("müllerjörg", "444", name)
+
+
 def test_a_zip_needs_a_scratch_folder(tmp_path: Path) -> None:
     archive = write_zip(tmp_path / "s.zip", {"alice.ipynb": small_notebook(tmp_path)})
     with pytest.raises(ValueError, match="scratch folder"):
