@@ -96,6 +96,11 @@ def test_canvas_zip_is_recognised_and_the_latest_file_counts(tmp_path: Path) -> 
     assert "zip inside the zip" in why["smithjohn_333_1003_lab.zip"]
     assert all(s.notebook.is_relative_to(tmp_path / "scratch") for s in found.submissions)
     assert any("marked LATE" in n for n in found.notes)
+    # The same download unzipped by hand: still Canvas, the same students.
+    unzipped = discover_report(found.unpacked, LAB)
+    assert unzipped.layout == "canvas" and not unzipped.from_zip
+    assert [s.student for s in unzipped.submissions] == [s.student for s in found.submissions]
+    assert json.loads(json.dumps(found.to_dict()))["layout"] == "canvas"
     # Run again: the grader's own scratch folder is remade, a foreign one is refused.
     assert [s.student for s in discover_report(archive, LAB, scratch=tmp_path / "scratch").submissions] == \
         [s.student for s in found.submissions]
