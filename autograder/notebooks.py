@@ -75,6 +75,60 @@ def released_notebook(lab: LabSpec) -> nbformat.NotebookNode:
     return notebook
 
 
+KIT_INSTALL_TAG = "autograder-kit-install"
+KIT_CHECK_TAG = "autograder-kit-check"
+
+
+def kit_cells(lab: LabSpec, install_target: str, package: str) -> tuple[list[nbformat.NotebookNode], list[nbformat.NotebookNode]]:
+    """The cells a released notebook opens and closes with: install the kit, run its public checks.
+
+    ``install_target`` is what ``pip install`` takes: the kit's wheel beside the notebook, or the
+    address the instructor publishes it at. Neither cell survives intake (a magic; a bare call):
+    grading never runs them. The check cell calls the kit through ``import_module`` so that no
+    import of the kit is left for grading to turn into a missing-module placeholder.
+    """
+    first = [
+        new_markdown_cell(
+            "**Setup.** Run the next cell once: it installs this lab's public checks (a small kit, "
+            "numpy, nbformat and pytest; Python 3.10-3.12). The last cell of the notebook runs them."
+        ),
+        new_code_cell(f"%pip install --quiet {install_target}"),
+    ]
+    first[1].metadata["tags"] = [KIT_INSTALL_TAG]
+    last = [
+        new_markdown_cell(
+            "**Check your work.** Save the notebook first (File > Save): the checks read the saved file, "
+            "as grading does, and say so if it is older than the code you ran. They are the public checks, "
+            "with the messages grading gives; more checks run when you submit."
+        ),
+        new_code_cell(
+            "# The lab's public checks, on the saved notebook (no sandbox needed on your own machine).\n"
+            "from importlib import import_module\n\n"
+            f'import_module("{package}").check()'
+        ),
+    ]
+    last[1].metadata["tags"] = [KIT_CHECK_TAG]
+    return first, last
+
+
+def with_kit_cells(notebook: nbformat.NotebookNode, lab: LabSpec, install_target: str, package: str, locked: bool = False) -> nbformat.NotebookNode:
+    """``notebook`` opening with the kit's install cell and closing with its check cell.
+
+    ``locked``: nbgrader metadata that keeps students from editing or deleting them (course layout).
+    """
+    first, last = kit_cells(lab, install_target, package)
+    if locked:
+        for name, cell in (("setup-text", first[0]), ("setup", first[1]), ("check-text", last[0]), ("check", last[1])):
+            cell.metadata["nbgrader"] = {
+                "grade": False, "solution": False, "locked": True, "task": False,
+                "grade_id": f"{lab.id}-kit-{name}", "schema_version": 3,
+            }
+    title = 1 if notebook.cells and notebook.cells[0].cell_type == "markdown" else 0
+    notebook.cells[title:title] = first
+    notebook.cells.extend(last)
+    return notebook
+
+
 def variant_notebook(lab: LabSpec, patch_source: str) -> nbformat.NotebookNode:
     """The reference notebook with a final cell that redefines some functions (a known mistake)."""
     notebook = solution_notebook(lab)

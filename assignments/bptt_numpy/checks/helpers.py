@@ -107,22 +107,31 @@ def forward_problem(h: np.ndarray | None, reference: ModuleType, seed: int) -> s
     return None
 
 
-def part_problems(arrays: dict[str, np.ndarray], reference: ModuleType, seed: int, backward: bool) -> dict[str, str]:
-    """The notebook's parts that a unit relies on and that fail their own checks, with why."""
-    problems = {}
+def forward_parts(arrays: dict[str, np.ndarray], reference: ModuleType, seed: int) -> dict[str, str]:
+    """What rnn_forward relies on and fails its own check: the notebook's rnn_step_forward, with why."""
+    problem = step_forward_problem(arrays.get("part_h_next"), reference, seed)
+    return {"rnn_step_forward": problem} if problem else {}
+
+
+def backward_parts(arrays: dict[str, np.ndarray], reference: ModuleType, seed: int) -> dict[str, str]:
+    """What rnn_backward relies on and fails its own check: the step functions and rnn_forward, with why.
+
+    Apart from forward_parts so that the public checks (forward only) need none of the backward's
+    judges: the student kit holds only what the public checks use.
+    """
+    problems = forward_parts(arrays, reference, seed)
     h_next = arrays.get("part_h_next")
-    problem = step_forward_problem(h_next, reference, seed)
+    grads = {n: arrays[f"part_{n}"] for n in STEP_GRADS if f"part_{n}" in arrays}
+    problem = step_backward_problem(grads, h_next, reference, seed) if h_next is not None else "not run"
     if problem:
-        problems["rnn_step_forward"] = problem
-    if backward:
-        grads = {n: arrays[f"part_{n}"] for n in STEP_GRADS if f"part_{n}" in arrays}
-        problem = step_backward_problem(grads, h_next, reference, seed) if h_next is not None else "not run"
-        if problem:
-            problems["rnn_step_backward"] = problem
-        problem = forward_problem(arrays.get("part_h"), reference, seed)
-        if problem:
-            problems["rnn_forward"] = problem
+        problems["rnn_step_backward"] = problem
+    problem = forward_problem(arrays.get("part_h"), reference, seed)
+    if problem:
+        problems["rnn_forward"] = problem
     return problems
+
+
+PartsJudge = Callable[[dict[str, np.ndarray], ModuleType, int], dict[str, str]]
 
 
 @dataclass
@@ -141,8 +150,11 @@ class Way:
         raise AssertionError(self.missing.get(name) or f"{name} was not returned")
 
 
-def ways(artifacts, step: str, reference: ModuleType, seed: int, backward: bool) -> list[Way]:  # noqa: ANN001
-    """How to grade the unit of ``step``: as written, or with the grader's step functions first."""
+def ways(artifacts, step: str, reference: ModuleType, seed: int, parts_judge: PartsJudge) -> list[Way]:  # noqa: ANN001
+    """How to grade the unit of ``step``: as written, or with the grader's step functions first.
+
+    ``parts_judge`` (forward_parts or backward_parts) says which parts the unit relies on fail.
+    """
     arrays = artifacts.arrays(step)
     report = artifacts.json(step)
 
@@ -151,7 +163,7 @@ def ways(artifacts, step: str, reference: ModuleType, seed: int, backward: bool)
         values = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
         return Way(name, values, dict(report.get(name, {})), note)
 
-    parts = part_problems(arrays, reference, seed, backward)
+    parts = parts_judge(arrays, reference, seed)
     if not parts:
         return [way("own")]
     names = " and ".join(f"`{p}`" for p in parts)

@@ -13,6 +13,8 @@ import pytest
 from assignments.bptt_numpy.checks.helpers import (
     STEP_GRADS,
     Way,
+    backward_parts,
+    forward_parts,
     forward_problem,
     judge,
     step_backward_problem,
@@ -108,7 +110,7 @@ def test_rnn_forward_shapes(artifacts, reference, seed, sequence_probe):
         assert_shape("h (every hidden state)", h, (N, T, H))
         _not_all_zeros("h", h, "rnn_forward")
 
-    judge(ways(artifacts, "rnn_forward", reference, seed, backward=False), evaluate)
+    judge(ways(artifacts, "rnn_forward", reference, seed, forward_parts), evaluate)
 
 
 @check("rnn_forward_values")
@@ -117,7 +119,7 @@ def test_rnn_forward_values(artifacts, reference, seed):
         problem = forward_problem(way.value("h"), reference, seed)
         assert problem is None, problem
 
-    judge(ways(artifacts, "rnn_forward", reference, seed, backward=False), evaluate)
+    judge(ways(artifacts, "rnn_forward", reference, seed, forward_parts), evaluate)
 
 
 #: Calibrated (`autograder validate bptt_numpy`, seeds 0-4): the reference and every correct
@@ -141,7 +143,7 @@ def _gradient_check(artifacts, reference, seed, sequence_numeric, metrics, retur
             f"(allowed {GRADIENT_CHECK_TOLERANCE:.0e}). {hint}"
         )
 
-    judge(ways(artifacts, "rnn_backward", reference, seed, backward=True), evaluate)
+    judge(ways(artifacts, "rnn_backward", reference, seed, backward_parts), evaluate)
 
 
 @check("rnn_backward_dx")
@@ -202,7 +204,7 @@ def test_gradient_flow_through_time(artifacts, reference, seed, setting, metrics
             f"{norms_found[0]:.3g}. Does dh_prev from step t + 1 flow into step t?"
         )
 
-    judge(ways(artifacts, "long_range", reference, seed, backward=True), evaluate)
+    judge(ways(artifacts, "long_range", reference, seed, backward_parts), evaluate)
 
 
 #: Clipped arrays against g * max_norm / global_norm, seeds 0-4: the reference 0, TensorFlow's formula
