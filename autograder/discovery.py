@@ -117,7 +117,21 @@ def discover_report(root: Path, lab_id: str, scratch: Path | None = None, limits
         return Discovery(root, [Submission.named(root.stem, root, source_layout="file")], "file")
     if not root.is_dir():
         raise FileNotFoundError(f"no submissions at {root}")
+    downloads = _only_zips(root)
+    if downloads:  # a course's submissions/<lab>/ folder holding the LMS download(s)
+        latest, *older = sorted(downloads, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+        found = _discover_zip(latest, lab_id, scratch, limits)
+        found.notes.insert(0, f"read the newest zip in {root}, {latest.name}")
+        found.skipped[:0] = [Skipped(p.name, f"an older download; the newest, {latest.name}, is read") for p in older]
+        return found
     return _discover_folder(root, lab_id)
+
+
+def _only_zips(folder: Path) -> list[Path]:
+    """The zip files in ``folder`` when it holds nothing else but hidden files, else []."""
+    entries = [e for e in folder.iterdir() if not e.name.startswith(".")]
+    zips = [e for e in entries if e.is_file() and e.suffix.lower() == ".zip"]
+    return zips if zips and len(zips) == len(entries) else []
 
 
 def _discover_zip(zip_path: Path, lab_id: str, scratch: Path | None, limits: ZipLimits) -> Discovery:

@@ -102,7 +102,7 @@ def wanted_for_grading(path: PurePosixPath) -> str | None:
     if name.lower().endswith(".ipynb") or name == "timestamp.txt":
         return None
     if name.lower().endswith(".zip"):
-        return "a zip inside the zip (not opened: hand in the notebook itself)"
+        return "a zip file (not opened: a zip inside the download, or beside other submissions)"
     return "not a notebook (.ipynb)"
 
 

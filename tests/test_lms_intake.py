@@ -8,6 +8,7 @@ byte (a multi-GB zip bomb made cheaply from one repeated deflate block, sizes th
 from __future__ import annotations
 
 import json
+import os
 import stat
 import struct
 import subprocess
@@ -93,7 +94,7 @@ def test_canvas_zip_is_recognised_and_the_latest_file_counts(tmp_path: Path) -> 
     assert "earlier file of Canvas user 12345" in why["doejane_12345_67890_bptt_numpy.ipynb"]
     assert "another notebook of Canvas user 12345" in why["doejane_12345_67951_scratch.ipynb"]
     assert "not a notebook" in why["doejane_12345_67952_report.pdf"]
-    assert "zip inside the zip" in why["smithjohn_333_1003_lab.zip"]
+    assert "a zip file (not opened" in why["smithjohn_333_1003_lab.zip"]
     assert all(s.notebook.is_relative_to(tmp_path / "scratch") for s in found.submissions)
     assert any("marked LATE" in n for n in found.notes)
     # The same download unzipped by hand: still Canvas, the same students.
@@ -104,6 +105,15 @@ def test_canvas_zip_is_recognised_and_the_latest_file_counts(tmp_path: Path) -> 
     # Run again: the grader's own scratch folder is remade, a foreign one is refused.
     assert [s.student for s in discover_report(archive, LAB, scratch=tmp_path / "scratch").submissions] == \
         [s.student for s in found.submissions]
+    # A course's submissions/<lab>/ folder holding the downloads: the newest zip is read.
+    folder = tmp_path / "course" / "submissions" / LAB
+    folder.mkdir(parents=True)
+    write_zip(folder / "old.zip", {"doejane_12345_67890_bptt_numpy.ipynb": nb})
+    os.utime(folder / "old.zip", (1e9, 1e9))
+    (folder / "submissions.zip").write_bytes(archive.read_bytes())
+    newest = discover_report(folder, LAB, scratch=tmp_path / "scratch")
+    assert newest.layout == "canvas" and len(newest.submissions) == 4
+    assert "an older download" in reasons(newest)["old.zip"]
     (tmp_path / "foreign" / "submissions").mkdir(parents=True)
     with pytest.raises(ZipRefused, match="not made by the grader"):
         discover(archive, LAB, scratch=tmp_path / "foreign")
