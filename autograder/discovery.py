@@ -162,8 +162,10 @@ def _discover_folder(root: Path, lab_id: str) -> Discovery:
     skipped: list[Skipped] = []
     notebooks, folders = [], []
     for entry in sorted(top.iterdir()):
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") and (entry.is_dir() or not entry.name.lower().endswith(".ipynb")):
             skipped.append(_skip(root, entry, "a hidden file or folder"))
+        elif entry.name.startswith("._"):
+            skipped.append(_skip(root, entry, "macOS metadata, not a submission"))
         elif entry.is_dir():
             folders.append(entry)
         elif entry.is_file() and entry.suffix.lower() == ".ipynb":
@@ -229,7 +231,7 @@ def _notebooks_in(folder: Path) -> list[Path]:
     found = [
         p for p in folder.rglob("*.ipynb")
         if p.is_file() and ".ipynb_checkpoints" not in p.parts
-        and not p.name.endswith("-checkpoint.ipynb") and not p.name.startswith(".")
+        and not p.name.endswith("-checkpoint.ipynb") and not p.name.startswith("._")
     ]
     return sorted(found, key=lambda p: (p.stat().st_mtime, str(p)))
 

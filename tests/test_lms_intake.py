@@ -132,6 +132,16 @@ def test_utf8_names_written_without_the_utf8_flag_are_read_as_meant(tmp_path: Pa
     assert (found.name, found.lms_user_id, found.notebook.name) == ("müllerjörg", "444", name)
 
 
+def test_a_folder_keeps_dot_named_notebooks_and_names_what_it_leaves_out(tmp_path: Path) -> None:
+    for name in ("...ipynb", "ann.ipynb", "._ann.ipynb", ".DS_Store", "notes.txt"):
+        (tmp_path / name).write_text("{}")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    found = discover_report(tmp_path, LAB)
+    assert found.layout == "flat" and sorted(s.name for s in found.submissions) == ["..", "ann"]
+    assert reasons(found) == {"._ann.ipynb": "macOS metadata, not a submission", ".DS_Store": "a hidden file or folder",
+                              ".ipynb_checkpoints": "a hidden file or folder", "notes.txt": "not a notebook (.ipynb)"}
+
+
 def test_a_zip_needs_a_scratch_folder(tmp_path: Path) -> None:
     archive = write_zip(tmp_path / "s.zip", {"alice.ipynb": small_notebook(tmp_path)})
     with pytest.raises(ValueError, match="scratch folder"):
