@@ -55,29 +55,103 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from autograder.batch import discover, grade_all, summary_text
+    from autograder.batch import BatchReport, discover, grade_all, summary_text
+    from autograder.gradebook import Gradebook, sqlite_url
 
+    course = _load_course(Path(args.course)) if getattr(args, "course", None) else None
     lab = load_lab(args.lab)
-    submissions = discover(Path(args.submissions), lab.id)
+    if args.out:
+        out = Path(args.out)
+    elif course is not None:
+        out = Path(course.out_dir) / lab.id
+    else:
+        raise ValueError("grade needs --out OUT (or --course DIR)")
+    submissions = _discover(discover, Path(args.submissions), lab.id, out)
     if not submissions:
         print(f"no submissions found under {args.submissions}", file=sys.stderr)
         return 2
-    out = Path(args.out)
+    regrade = _students(args.student, submissions) if args.student else None
     from autograder.sandbox.docker_backend import gpu_ids
 
     options = _grade_options(args, gpus=gpu_ids(args.gpus))
-    results = grade_all(submissions, lab, out, options, workers=args.workers, progress=not args.quiet)
+    db_url = args.db or (course.db_url if course is not None else sqlite_url(out / "gradebook.db"))
+    report = BatchReport()
+    results = grade_all(
+        submissions, lab, out, options, workers=args.workers, progress=not args.quiet,
+        gradebook=Gradebook(db_url), force=args.force, regrade=regrade,
+        late_policy=_late_policy(args, course, lab.id), report=report,
+    )
     print(summary_text(results))
+    print(report.text())
     print(f"\nresults: {out}/<student>/results.json, feedback: {out}/<student>/feedback.md, grades: {out / 'grades.csv'}")
+    print(f"gradebook: {db_url}")
     return 0
 
 
+def _discover(discover, root: Path, lab_id: str, out: Path):  # noqa: ANN001, ANN202
+    """The submissions under ``root`` (a folder, a notebook, an LMS zip unpacked into ``OUT/.intake``).
+
+    Prints the layout recognised and every entry left out with its reason; all of it in ``OUT/intake.json``.
+    """
+    from autograder.discovery import discover_report
+
+    found = discover_report(root, lab_id, scratch=out / ".intake")
+    print(found.text())
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "intake.json").write_text(json.dumps(found.to_dict(), indent=1, ensure_ascii=False))
+    return found.submissions
+
+
+def _students(wanted: list[str], submissions) -> list[str]:  # noqa: ANN001
+    """The safe ids of the students ``--student`` names (by id or by original name)."""
+    from autograder.student_ids import safe_student_id
+
+    ids = []
+    for name in wanted:
+        match = [s.student for s in submissions if name in (s.student, s.name) or safe_student_id(name) == s.student]
+        if not match:
+            known = ", ".join(s.student for s in submissions[:10]) + (" ..." if len(submissions) > 10 else "")
+            raise ValueError(f"--student {name!r}: no such student among the submissions (found: {known})")
+        ids.extend(match)
+    return ids
+
+
+def _load_course(directory: Path):  # noqa: ANN202
+    """The course directory's ``course.toml`` (``autograder.course``)."""
+    from autograder.course import load_course
+
+    return load_course(directory)
+
+
+def _late_policy(args: argparse.Namespace, course, lab_id: str):  # noqa: ANN001, ANN202
+    """The late policy of this run: ``--due`` / ``--penalty-per-day`` / ``--cutoff-days`` over the course's."""
+    from autograder.lateness import resolve_policy
+
+    course_lab = course.labs.get(lab_id) if course is not None else None
+    return resolve_policy(
+        course_lab.late_policy if course_lab is not None else None,
+        due=getattr(args, "due", None),
+        penalty_per_day=getattr(args, "penalty_per_day", None),
+        cutoff_days=getattr(args, "cutoff_days", None),
+        timezone_name=course.timezone if course is not None else "UTC",
+    )
+
+
 def cmd_release(args: argparse.Namespace) -> int:
-    from autograder.notebooks import released_notebook, write_notebook
+    from autograder.kit.release import kit_summary, release_folder, release_nbgrader
 
     lab = load_lab(args.lab)
-    path = write_notebook(released_notebook(lab), Path(args.out) / f"{lab.id}.ipynb")
-    print(f"released {path}")
+    if not args.out and not args.nbgrader:
+        print("autograder release: give --out DIR and/or --nbgrader COURSE_DIR", file=sys.stderr)
+        return 2
+    for release in (
+        release_folder(lab, Path(args.out), kit_url=args.kit_url, with_kit=not args.no_kit, sandbox=args.sandbox) if args.out else None,
+        release_nbgrader(lab, Path(args.nbgrader), kit_url=args.kit_url, sandbox=args.sandbox) if args.nbgrader else None,
+    ):
+        if release is not None:
+            print(f"released {release.notebook}")
+            if release.kit is not None:
+                print(kit_summary(release.kit))
     return 0
 
 
@@ -161,6 +235,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(Path(args.out), labs=labs, workers=args.workers, sandbox=args.sandbox)
 
 
+def _use_scheduler(address: str) -> str:
+    """``--scheduler``: where ``pool.run_gradings`` sends this run's gradings (``autograder.cluster``)."""
+    from autograder.pool import use_scheduler
+
+    return use_scheduler(address) or address
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description="Grade the Unit-4 deep-learning labs.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -181,25 +262,40 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.set_defaults(run=cmd_check)
 
-    p = sub.add_parser("grade", help="grade every submission under a folder")
+    p = sub.add_parser("grade", help="grade every submission under a folder (what is already graded is not graded again)")
     p.add_argument("submissions")
     p.add_argument("--lab", required=True)
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", default=None, help="results folder (default with --course: the course's graded/<lab>)")
+    p.add_argument("--db", default=None,
+                   help="gradebook URL: sqlite:///file.db or postgresql://user@host/db (default: the course's, else OUT/gradebook.db)")
+    p.add_argument("--force", action="store_true", help="grade every submission again, even those already graded")
+    p.add_argument("--student", action="append", default=None, metavar="ID",
+                   help="grade only this student, again (repeatable); by safe id or original name")
+    p.add_argument("--course", default=None, help="course directory (course.toml): its gradebook, folders and late policy")
     p.add_argument("--due", default=None, metavar="ISO",
                    help="due time, ISO 8601 (2026-12-01T23:59, +01:00 or Z; no offset: the course's timezone, else UTC)")
     p.add_argument("--penalty-per-day", type=float, default=None, metavar="F",
                    help="fraction of the lab's points taken per started day late (0.1 = 10%%); default: the course's, else 0")
     p.add_argument("--cutoff-days", type=float, default=None, metavar="N",
                    help="more than N days late earns 0 points (0: no late work); default: the course's, else none")
-    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--workers", type=int, default=None,
+                   help="gradings at once (default: one per core, within memory, at most one per --gpus device)")
     p.add_argument("--gpus", default=None, help='GPUs for stage 1, a pool (a grading takes a free one): "all" or ids "0,1"')
+    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:8786", type=_use_scheduler,
+                   help="grade on this Dask distributed cluster instead of here (workers share the filesystem)")
     p.add_argument("--quiet", action="store_true")
     common(p)
     p.set_defaults(run=cmd_grade)
 
-    p = sub.add_parser("release", help="write the student notebook (solutions stripped by nbgrader)")
+    p = sub.add_parser("release", help="write the student notebook (solutions stripped by nbgrader) and the student kit")
     p.add_argument("lab")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", default=None, help="folder for the notebook, the kit's wheel and its project folder")
+    p.add_argument("--nbgrader", default=None, metavar="COURSE_DIR",
+                   help="also (or instead) write COURSE_DIR/source/LAB/ for nbgrader generate_assignment")
+    p.add_argument("--kit-url", default=None,
+                   help="where students pip install the kit from (default: the wheel beside the notebook)")
+    p.add_argument("--no-kit", action="store_true", help="the notebook only (no kit, no install and check cells)")
+    p.add_argument("--sandbox", default="bwrap", help="where the reference's answers are recorded (bwrap, docker)")
     p.set_defaults(run=cmd_release)
 
     p = sub.add_parser(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -85,6 +87,7 @@ def grade_submission(
         "error": None,
         "checks": [],
         "timing": {"stage1_s": 0.0, "stage2_s": 0.0, "total_s": 0.0},
+        "late": None,  # the batch's late block (lateness.late_block) when handed in late
     }
     manifest: dict[str, Any] | None = None
     try:
@@ -129,9 +132,22 @@ def grade_submission(
         result["error"] = f"grader failure (not your fault; tell your instructor): {type(err).__name__}: {err}"
         result["checks"] = [error_row(c, result["error"]) for c in checks]
     result["timing"]["total_s"] = round(time.monotonic() - started, 2)
-    (student_dir / "results.json").write_text(json.dumps(result, indent=1))
+    write_results(student_dir, result)
     (student_dir / "feedback.md").write_text(feedback.render(result, manifest))
     return result
+
+
+def write_results(student_dir: Path, result: dict[str, Any]) -> Path:
+    """``student_dir/results.json``, atomically: a file beside it, then renamed over it, so a grader
+    killed while writing never leaves a half-written results.json behind."""
+    path = student_dir / "results.json"
+    partial = student_dir / f".results.json.{os.getpid()}.{threading.get_ident()}.partial"
+    with open(partial, "w") as handle:
+        handle.write(json.dumps(result, indent=1))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, path)
+    return path
 
 
 def _sha256_or_none(path: Path) -> str | None:
