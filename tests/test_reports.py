@@ -12,6 +12,7 @@ import csv
 import json
 import shutil
 import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ import pytest
 from autograder.batch import grade_all
 from autograder.grading import GradeOptions
 from autograder.labspec import SYLLABUS_CONCEPTS, available_labs, load_lab
+from autograder.lateness import LatePolicy, late_block
 from autograder.reports import csv_exports, records
 from autograder.reports.build import build_reports
 from autograder.submissions import Submission
@@ -54,11 +56,8 @@ def _mistake(name: str) -> str:
     return (load_lab("bptt_numpy").mistakes_dir / f"{name}.py").read_text()
 
 
-LATE = {
-    "due": "2026-11-30T23:59:00+00:00", "received_at": "2026-12-02T11:59:00+00:00", "days_late": 1.5,
-    "source": "timestamp", "penalty_fraction": 0.2, "penalty_points": 2.2, "score_before_penalty": 11.0,
-    "final_score": 8.8, "explanation": "handed in 1.5 days after the due date: 10% a day, 2.2 points off",
-}
+DUE = datetime(2026, 11, 30, 23, 59, tzinfo=UTC)
+RECEIVED = DUE + timedelta(days=1.5)
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +78,11 @@ def graded(tmp_path_factory) -> dict:
     results = grade_all(submissions, load_lab("bptt_numpy"), out, GradeOptions(), workers=1, progress=False)
     assert {r["student_name"]: r["status"] for r in results}[SCRIPT_NAME] == "graded"
     found = records.from_results_folders([out, CHAR_RNN_RESULTS])
+    # Handed in a day and a half late under 10% a day: the late block as the gradebook keeps it (G2's late_block).
     late_student = next(r for r in found if r["student_name"] == FORMULA_NAME)
-    late_student["late"] = dict(LATE)
+    late_submission = Submission.named(FORMULA_NAME, folder / "b.ipynb", received_at=RECEIVED)
+    late_student["late"] = late_block(LatePolicy(DUE, penalty_per_day=0.1), late_submission, late_student["score"], 12.5)
+    assert late_student["late"]["penalty_points"] > 0
     report = root / "report"
     files = build_reports(found, report)
     return {"records": found, "files": files, "report": report, "by_name": {r["student_name"]: r for r in found}}
@@ -98,8 +100,9 @@ def test_grades_csv_applies_the_late_penalty_and_totals(graded):
     assert {"bptt_numpy", "char_rnn", "bptt_numpy late penalty", "total", "max_total"} <= set(header)
     by_name = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     late = by_name["'" + FORMULA_NAME]  # the name is neutralised, never a formula
-    assert float(late["bptt_numpy"]) == pytest.approx(8.8)
-    assert float(late["bptt_numpy late penalty"]) == pytest.approx(2.2)
+    block = graded["by_name"][FORMULA_NAME]["late"]
+    assert float(late["bptt_numpy"]) == pytest.approx(block["final_score"]) and block["final_score"] < 11.0
+    assert float(late["bptt_numpy late penalty"]) == pytest.approx(block["penalty_points"])
     assert float(by_name[SCRIPT_NAME]["bptt_numpy"]) == 12.5
     reference = by_name["reference"]
     assert float(reference["char_rnn"]) == 14.0 and reference["bptt_numpy"] == ""
@@ -123,8 +126,10 @@ def test_every_export_is_neutralised_and_has_its_format(graded):
     nbgrader = _csv(files["nbgrader.csv"])
     assert tuple(nbgrader[0]) == csv_exports.NBGRADER_COLUMNS
     late = next(dict(zip(nbgrader[0], row, strict=True)) for row in nbgrader[1:] if row[5] == "'" + FORMULA_NAME)
-    assert float(late["raw_score"]) == 11.0 and float(late["score"]) == pytest.approx(8.8)
-    assert float(late["late_submission_penalty"]) == pytest.approx(2.2)
+    block = graded["by_name"][FORMULA_NAME]["late"]
+    assert float(late["raw_score"]) == 11.0 and float(late["score"]) == pytest.approx(block["final_score"])
+    assert float(late["late_submission_penalty"]) == pytest.approx(block["penalty_points"])
+    assert late["duedate"] == DUE.isoformat() and late["timestamp"] == RECEIVED.isoformat()
     checks = _csv(files["checks.csv"])
     concepts = {row[4] for row in checks[1:]}
     assert "backpropagation through time" in concepts and "sampling" in concepts and "" not in concepts
@@ -206,8 +211,10 @@ def test_feedback_page_shows_checks_pictures_and_a_hostile_name_as_text(graded):
 def test_feedback_page_of_a_mistake_says_what_failed_and_the_late_penalty(graded):
     seen = seen_in_browser(_page(graded, FORMULA_NAME, "bptt_numpy"), "feedback-bptt_numpy-late.png")
     assert seen["name"] == FORMULA_NAME
-    assert "Score: 8.8 / 12.5" in seen["text"] and "before the late penalty: 11" in seen["text"]
-    assert "2.2 point(s) taken off" in seen["text"] and LATE["explanation"] in seen["text"]
+    block = graded["by_name"][FORMULA_NAME]["late"]
+    assert f"Score: {block['final_score']:g} / 12.5" in seen["text"] and "before the late penalty: 11" in seen["text"]
+    assert f"{block['penalty_points']:g} point(s) taken off" in seen["text"]
+    assert " ".join(block["explanation"].split()) in " ".join(seen["text"].split())
     assert "FAIL: rnn_step_backward returns the five gradients of one step" in seen["text"]
     record = graded["by_name"][FORMULA_NAME]
     message = next(c["message"] for c in record["checks"] if c["id"] == "step_backward_values")
