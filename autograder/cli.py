@@ -60,12 +60,23 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     course = _load_course(Path(args.course)) if getattr(args, "course", None) else None
     lab = load_lab(args.lab)
+    course_lab = course.lab(lab.id) if course is not None else None
     if args.out:
         out = Path(args.out)
     elif course is not None:
         out = Path(course.out_dir) / lab.id
     else:
         raise ValueError("grade needs --out OUT (or --course DIR)")
+    if not args.submissions:
+        if course_lab is None:
+            raise ValueError("grade needs SUBMISSIONS (a folder, a notebook or an LMS zip), or --course DIR")
+        args.submissions = str(course_lab.submissions)
+    # What the command line leaves unsaid, the course says: profile, data folder, workers.
+    args.profile = args.profile or (course_lab.profile if course_lab is not None else "ci")
+    if args.data is None and course_lab is not None and course_lab.data_dir is not None:
+        args.data = str(course_lab.data_dir)
+    if args.workers is None and course is not None:
+        args.workers = course.workers
     submissions = _discover(discover, Path(args.submissions), lab.id, out)
     if not submissions:
         print(f"no submissions found under {args.submissions}", file=sys.stderr)
@@ -263,7 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("grade", help="grade every submission under a folder (what is already graded is not graded again)")
-    p.add_argument("submissions")
+    p.add_argument("submissions", nargs="?", default=None,
+                   help="folder, notebook or LMS zip (default with --course: the lab's submissions folder)")
     p.add_argument("--lab", required=True)
     p.add_argument("--out", default=None, help="results folder (default with --course: the course's graded/<lab>)")
     p.add_argument("--db", default=None,
@@ -285,7 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="grade on this Dask distributed cluster instead of here (workers share the filesystem)")
     p.add_argument("--quiet", action="store_true")
     common(p)
-    p.set_defaults(run=cmd_grade)
+    p.set_defaults(run=cmd_grade, profile=None)  # profile: --profile, else the course's, else ci
 
     p = sub.add_parser("release", help="write the student notebook (solutions stripped by nbgrader) and the student kit")
     p.add_argument("lab")

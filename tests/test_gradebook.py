@@ -197,3 +197,63 @@ def test_a_grader_failure_is_recorded_and_graded_again(db_url, lab, tmp_path):
     [row] = latest_results(db_url)
     assert row["error"].startswith("grader failure")
     assert run_counts(db_url) == {"carol": {"finished": 3}}
+
+
+def test_the_late_block_is_recorded_and_follows_the_policy(db_url, lab, alice_dir, tmp_path):
+    """A late submission's penalty is in results.json, the gradebook and grades.csv; a new due date
+    changes it without grading again."""
+    from datetime import UTC, datetime, timedelta
+
+    from autograder.lateness import LatePolicy
+
+    received = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    late = [Submission.named("alice", alice_dir / "alice.ipynb", received_at=received, source_layout="nbgrader")]
+    out = tmp_path / "out"
+
+    def grade(policy: LatePolicy) -> BatchReport:
+        report = BatchReport()
+        grade_all(late, lab, out, GradeOptions(check_ids=CONTRACT), progress=False, gradebook=Gradebook(db_url),
+                  late_policy=policy, report=report)
+        return report
+
+    assert grade(LatePolicy(due=received - timedelta(days=1.5), penalty_per_day=0.25)).graded == ["alice"]
+    on_disk = json.loads((out / "alice" / "results.json").read_text())
+    [row] = latest_results(db_url)
+    assert on_disk["late"] == row["late"] and row["late"]["days_counted"] == 2
+    assert row["late"]["score_before_penalty"] == 1.0 and row["late"]["final_score"] == 0.5
+    assert row["received_at"] == received.isoformat() and row["source_layout"] == "nbgrader"
+    grades = (out / "grades.csv").read_text().splitlines()
+    header, values = grades[0].split(","), grades[1].split(",")
+    assert dict(zip(header, values, strict=True))["final_score"] == "0.5"
+
+    assert grade(LatePolicy(due=received + timedelta(hours=1))).skipped == ["alice"]  # on time now
+    [row] = latest_results(db_url)
+    assert row["late"] is None and json.loads((out / "alice" / "results.json").read_text())["late"] is None
+    assert run_counts(db_url) == {"alice": {"finished": 1}}
+
+
+def test_grade_with_a_course_uses_its_gradebook_and_folders(tmp_path, capsys):
+    """`grade --lab LAB --course DIR`: the course's submissions folder, gradebook and results folder;
+    `--student` names a student of the batch (an unknown one is refused, naming who was found)."""
+    from autograder.cli import main
+    from autograder.course import init_course
+
+    course = init_course(tmp_path / "course", [LAB])
+    submissions = course.labs[LAB].submissions
+    submissions.mkdir(parents=True, exist_ok=True)
+    (submissions / "dora.ipynb").write_text("not a notebook at all")  # graded quickly: an error result
+    assert main(["grade", "--lab", LAB, "--course", str(course.directory), "--quiet"]) == 0
+    assert "1 graded now, 0 already graded" in capsys.readouterr().out
+    url = f"sqlite:///{course.directory / 'gradebook.db'}"
+    [row] = latest_results(url)
+    assert row["student"] == "dora" and row["status"] == "error"
+    assert row["result_dir"] == str(course.out_dir / LAB / "dora")
+    assert (course.out_dir / LAB / "dora" / "results.json").is_file()
+
+    assert main(["grade", "--lab", LAB, "--course", str(course.directory), "--quiet"]) == 0
+    assert "0 graded now, 1 already graded" in capsys.readouterr().out
+    assert main(["grade", "--lab", LAB, "--course", str(course.directory), "--quiet", "--student", "dora"]) == 0
+    assert "1 graded now" in capsys.readouterr().out
+    assert main(["grade", "--lab", LAB, "--course", str(course.directory), "--student", "eve"]) == 2
+    assert "--student 'eve': no such student among the submissions (found: dora)" in capsys.readouterr().err
+    assert run_counts(url) == {"dora": {"finished": 2}}
