@@ -19,9 +19,10 @@ import numpy as np
 import pytest
 
 from autograder.batch import grade_all
+from autograder.gradebook import Gradebook, sqlite_url
 from autograder.grading import GradeOptions
 from autograder.labspec import SYLLABUS_CONCEPTS, available_labs, load_lab
-from autograder.lateness import LatePolicy, late_block
+from autograder.lateness import LatePolicy
 from autograder.reports import csv_exports, records
 from autograder.reports.build import build_reports
 from autograder.submissions import Submission
@@ -62,30 +63,33 @@ RECEIVED = DUE + timedelta(days=1.5)
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> dict:
-    """A bptt_numpy class graded for real, with hostile display names and one notebook that cannot be read."""
+    """A bptt_numpy class graded for real into a gradebook, with hostile display names, one submission
+    handed in a day and a half late (10% a day) and one notebook that cannot be read; reported from the
+    gradebook (``latest_results``) together with char_rnn's kept output."""
     root = tmp_path_factory.mktemp("reports")
     folder = root / "submissions"
     folder.mkdir()
     broken = folder / "broken.ipynb"
     broken.write_text("{ this is not a notebook")
+    on_time = {"received_at": DUE - timedelta(hours=1)}
     submissions = [
-        Submission.named(SCRIPT_NAME, reference_notebook("bptt_numpy", folder / "a.ipynb")),
-        Submission.named(FORMULA_NAME, reference_plus("bptt_numpy", folder / "b.ipynb", _mistake("tanh_derivative"))),
-        Submission.named(AT_NAME, reference_plus("bptt_numpy", folder / "c.ipynb", _mistake("no_flow_through_time"))),
-        Submission.named("-2+3 broken", broken),
+        Submission.named(SCRIPT_NAME, reference_notebook("bptt_numpy", folder / "a.ipynb"), **on_time),
+        Submission.named(FORMULA_NAME, reference_plus("bptt_numpy", folder / "b.ipynb", _mistake("tanh_derivative")),
+                         received_at=RECEIVED, lms_user_id="4711"),
+        Submission.named(AT_NAME, reference_plus("bptt_numpy", folder / "c.ipynb", _mistake("no_flow_through_time")), **on_time),
+        Submission.named("-2+3 broken", broken, **on_time),
     ]
     out = root / "graded" / "bptt_numpy"
-    results = grade_all(submissions, load_lab("bptt_numpy"), out, GradeOptions(), workers=1, progress=False)
+    db_url = sqlite_url(root / "gradebook.db")
+    results = grade_all(submissions, load_lab("bptt_numpy"), out, GradeOptions(), workers=1, progress=False,
+                        gradebook=Gradebook(db_url), late_policy=LatePolicy(DUE, penalty_per_day=0.1))
     assert {r["student_name"]: r["status"] for r in results}[SCRIPT_NAME] == "graded"
-    found = records.from_results_folders([out, CHAR_RNN_RESULTS])
-    # Handed in a day and a half late under 10% a day: the late block as the gradebook keeps it (G2's late_block).
-    late_student = next(r for r in found if r["student_name"] == FORMULA_NAME)
-    late_submission = Submission.named(FORMULA_NAME, folder / "b.ipynb", received_at=RECEIVED)
-    late_student["late"] = late_block(LatePolicy(DUE, penalty_per_day=0.1), late_submission, late_student["score"], 12.5)
-    assert late_student["late"]["penalty_points"] > 0
+    found = records.sort_records(records.from_gradebook(db_url) + records.from_results_folders([CHAR_RNN_RESULTS]))
     report = root / "report"
     files = build_reports(found, report)
-    return {"records": found, "files": files, "report": report, "by_name": {r["student_name"]: r for r in found}}
+    by_name = {r["student_name"]: r for r in found}
+    assert by_name[FORMULA_NAME]["late"]["penalty_points"] > 0 and by_name[SCRIPT_NAME]["late"] is None
+    return {"records": found, "files": files, "report": report, "by_name": by_name, "db_url": db_url, "out": out}
 
 
 def _csv(path: Path) -> list[list[str]]:
@@ -265,12 +269,19 @@ def test_class_report_in_the_browser(graded):
     assert len(seen["images"]) == 4 and all(w > 300 for w, _, _ in seen["images"]), seen["images"]
 
 
-def test_report_command_from_results_folders(graded, tmp_path):
+def test_report_command_from_the_gradebook_and_from_results_folders(graded, tmp_path):
     from autograder.cli import main
 
-    out = tmp_path / "report"
-    bptt_out = Path(graded["by_name"][SCRIPT_NAME]["result_dir"]).parent
-    assert main(["report", "--results", str(bptt_out), "--results", str(CHAR_RNN_RESULTS), "--out", str(out), "--lab", "char_rnn"]) == 0
+    out = tmp_path / "from-db"
+    assert main(["report", "--db", graded["db_url"], "--out", str(out), "--lab", "bptt_numpy"]) == 0
+    pages = sorted(p.relative_to(out).parts[1] for p in out.glob("feedback/*/bptt_numpy/bptt_numpy.html"))
+    assert pages == sorted(r["student"] for r in graded["records"] if r["lab"] == "bptt_numpy")
+    rows = _csv(out / "canvas.csv")
+    late = next(row for row in rows if row[0] == "'" + FORMULA_NAME)
+    assert late[1] == "4711" and float(late[5]) == pytest.approx(graded["by_name"][FORMULA_NAME]["late"]["final_score"])
+
+    out = tmp_path / "from-folders"
+    assert main(["report", "--results", str(graded["out"]), "--results", str(CHAR_RNN_RESULTS), "--out", str(out), "--lab", "char_rnn"]) == 0
     assert (out / "class_report.html").is_file()
     pages = sorted(p.relative_to(out).as_posix() for p in out.glob("feedback/*/*/*.html"))
     assert pages == [f"feedback/{s}/char_rnn/char_rnn.html" for s in ("reference", "sample_ignores_temperature", "softmax_output")]
