@@ -13,6 +13,7 @@ from autograder.harvest.supervisor import base_environment
 from autograder.labspec import CheckSpec, LabSpec
 from autograder.sandbox import Limits, Sandbox, SandboxRequest
 from autograder.sandbox.base import last_output_lines
+from autograder.sandbox.threads import stage_share, thread_environment
 
 STAGE2_TIMEOUT_S = 600.0
 
@@ -57,7 +58,26 @@ def run_checks(
     ]
     if data_dir:
         argv += ["--data-dir", str(data_dir)]
-    env = dict(base_environment(work_dir), AUTOGRADER_STAGE="check")
+    with stage_share() as threads:
+        return _run_stage2(lab, work_dir, sandbox, argv, checks, artifacts_dir, manifest_path, data_dir,
+                           timeout_s, started, results_path, threads)
+
+
+def _run_stage2(
+    lab: LabSpec,
+    work_dir: Path,
+    sandbox: Sandbox,
+    argv: list[str],
+    checks: list[CheckSpec],
+    artifacts_dir: Path,
+    manifest_path: Path,
+    data_dir: Path | None,
+    timeout_s: float,
+    started: float,
+    results_path: Path,
+    threads: int,
+) -> CheckRun:
+    env = dict(base_environment(work_dir), AUTOGRADER_STAGE="check", **thread_environment(threads))
     readable = [lab.directory, lab.reference_path, manifest_path, artifacts_dir]
     if data_dir:
         readable.append(data_dir)

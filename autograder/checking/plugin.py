@@ -212,6 +212,7 @@ def write_results(
         "authoring_errors": authoring_errors,
         "metrics": metrics or {},
         "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 2),
     }
     path.write_text(json.dumps(payload, indent=1))
 

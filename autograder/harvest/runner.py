@@ -154,6 +154,9 @@ def main(job_path: str) -> int:
         import keras  # noqa: F401  (imported before student code, timed apart from it)
         import tensorflow as tf
 
+        from autograder.sandbox.threads import apply_tensorflow_threads
+
+        apply_tensorflow_threads()
         tf.config.experimental.enable_op_determinism()
     importlib.import_module(job["plan_module"])
     submission = ExtractedSubmission.from_json(Path(job["submission"]).read_text())
@@ -181,7 +184,8 @@ def main(job_path: str) -> int:
         log.emit("step_end", step=step_job["name"], **record)
     import resource
 
-    log.emit("done", peak_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    log.emit("done", peak_rss_kb=usage.ru_maxrss, cpu_s=round(usage.ru_utime + usage.ru_stime, 2))
     sys.stdout.flush()
     os._exit(0)  # skip interpreter teardown: TF's can take seconds
 

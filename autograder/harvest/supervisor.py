@@ -22,6 +22,7 @@ from autograder.intake import ExtractedSubmission
 from autograder.labspec import LabSpec, StepSpec
 from autograder.sandbox import Limits, Sandbox, SandboxRequest
 from autograder.sandbox.base import last_output_lines
+from autograder.sandbox.threads import stage_share, thread_environment
 
 #: Seconds a step may overrun its limit before the supervisor kills the runner
 #: (the runner's own timer normally stops it first, with a traceback).
@@ -65,6 +66,7 @@ class _Launch:
     running_since: float | None = None
     done: bool = False
     peak_rss_kb: int | None = None
+    cpu_s: float = 0.0
 
 
 def base_environment(work_dir: Path) -> dict[str, str]:
@@ -77,7 +79,9 @@ def base_environment(work_dir: Path) -> dict[str, str]:
         "PYTHONHASHSEED": "0",
         "PYTHONUNBUFFERED": "1",
         "TF_CPP_MIN_LOG_LEVEL": "3",
-        "TF_ENABLE_ONEDNN_OPTS": "0",
+        # oneDNN off: it prints a banner twice per process, changes the bits, and (measured, see
+        # benchmarks/README.md) buys nothing on the ci profile's small models.
+        "TF_ENABLE_ONEDNN_OPTS": os.environ.get("AUTOGRADER_TF_ONEDNN", "0"),
         "KERAS_BACKEND": "tensorflow",
         "CUDA_VISIBLE_DEVICES": "",
         "MPLBACKEND": "Agg",
@@ -114,6 +118,7 @@ def run_harvest(
     import_info: dict[str, Any] = {"status": "ok", "error": None, "missing_modules": []}
     outputs: list[str] = []
     peak_rss_kb: int | None = None
+    cpu_s = 0.0
     launches = 0
     budget_end = started + total_budget_s
     remaining = list(steps)
@@ -129,6 +134,7 @@ def run_harvest(
         outputs.append(output)
         if launch.peak_rss_kb:
             peak_rss_kb = max(peak_rss_kb or 0, launch.peak_rss_kb)
+        cpu_s += launch.cpu_s
         for name, record in launch.ended.items():
             records[name] = StepRecord(record["status"], record.get("error"), record.get("duration_s", 0.0))
         if launch.missing_modules:
@@ -167,6 +173,7 @@ def run_harvest(
         "dropped": [d.__dict__ for d in submission.dropped],
         "steps": {spec.name: records.get(spec.name, StepRecord("not run")).__dict__ for spec in steps},
         "runner_reported_peak_rss_kb": peak_rss_kb,  # a claim of the runner, for benchmarks only
+        "runner_reported_cpu_s": round(cpu_s, 2),  # likewise (the launches that ended normally)
     }
     manifest_path = work_dir / "manifest.json"
     manifest_path.write_text(json.dumps(manifest, indent=1))
@@ -227,9 +234,30 @@ def _launch(
     }
     job_path = work_dir / "job.json"
     job_path.write_text(json.dumps(job, indent=1))
+    with stage_share() as threads:
+        return _run_launch(lab, work_dir, sandbox, steps, profile_name, data_dir, prepared_dir, limits, gpu,
+                           budget_end, job_path, events_path, threads)
+
+
+def _run_launch(
+    lab: LabSpec,
+    work_dir: Path,
+    sandbox: Sandbox,
+    steps: list[StepSpec],
+    profile_name: str,
+    data_dir: Path | None,
+    prepared_dir: Path | None,
+    limits: Limits | None,
+    gpu: str | None,
+    budget_end: float,
+    job_path: Path,
+    events_path: Path,
+    threads: int,
+) -> tuple[_Launch, int | None, str | None, str]:
+    """Start the runner on ``job_path`` with ``threads`` threads and watch it until it stops."""
     request = SandboxRequest(
         argv=[sys.executable, "-m", "autograder.harvest.runner", str(job_path)],
-        env=dict(base_environment(work_dir), AUTOGRADER_STAGE="harvest"),
+        env=dict(base_environment(work_dir), AUTOGRADER_STAGE="harvest", **thread_environment(threads)),
         workdir=work_dir,
         readable=readable_for_harvest(lab, data_dir, lab.profile(profile_name))
         + ([prepared_dir] if prepared_dir else [])
@@ -307,6 +335,7 @@ def _read_events(path: Path, state: _Launch) -> None:
         elif kind == "done":
             state.done = True
             state.peak_rss_kb = int(_as_float(event.get("peak_rss_kb"))) or None
+            state.cpu_s = _as_float(event.get("cpu_s"))
     state.running = running
     if running != previous:
         state.running_since = time.monotonic() if running else None
