@@ -34,8 +34,12 @@ def run_demo(out: Path, labs: list[str] | None = None, workers: int = 2, sandbox
     labs = labs or available_labs()
     for lab_id in labs:
         lab = load_lab(lab_id)
-        released = write_notebook(released_notebook(lab), out / "release" / f"{lab.id}.ipynb")
-        print(f"\n== {lab.id}: released {released}")
+        from autograder.kit.release import kit_summary, release_folder
+
+        release = release_folder(lab, out / "release" / lab.id, sandbox=sandbox)
+        print(f"\n== {lab.id}: released {release.notebook}")
+        if release.kit is not None:
+            print(kit_summary(release.kit))
         submissions = demo_class(lab.id, out / "submissions" / lab.id)
         results = grade_all(submissions, lab, out / "graded" / lab.id, GradeOptions(sandbox=sandbox), workers=workers)
         print(summary_text(results))

@@ -28,7 +28,7 @@ def test_release_strips_every_solution(lab_id: str) -> None:
 
 
 def test_release_cli_writes_a_valid_notebook(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "autograder.cli", "release", "bptt_numpy", "--out", str(tmp_path)],
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "release", "bptt_numpy", "--out", str(tmp_path), "--no-kit"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     path = tmp_path / "bptt_numpy.ipynb"
@@ -37,3 +37,20 @@ def test_release_cli_writes_a_valid_notebook(tmp_path: Path) -> None:
     for name in ("rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward", "clip_by_global_norm"):
         assert f"def {name}(" in source
     assert "np.tanh" not in source  # no solution left
+
+
+def test_kit_cells_never_run_at_grading(tmp_path: Path) -> None:
+    """The install cell is a magic and the check cell a bare call: intake drops both, no kit import is kept."""
+    from autograder.notebooks import KIT_CHECK_TAG, KIT_INSTALL_TAG, with_kit_cells, write_notebook
+
+    lab = load_lab("bptt_numpy")
+    notebook = with_kit_cells(released_notebook(lab), lab, "unit4_kit_bptt_numpy-1-py3-none-any.whl", "unit4_kit_bptt_numpy")
+    tags = [c.metadata.get("tags", []) for c in notebook.cells]
+    assert KIT_INSTALL_TAG in next(t for t, c in zip(tags, notebook.cells, strict=True) if c.cell_type == "code")
+    assert KIT_CHECK_TAG in tags[-1]
+    submission = extract(write_notebook(notebook, tmp_path / "nb.ipynb"))
+    kept = submission.module_source()
+    assert "unit4_kit" not in kept and "%pip" not in kept
+    dropped = {d.text for d in submission.dropped}
+    assert any(t.startswith("%pip install") for t in dropped)
+    assert any("unit4_kit_bptt_numpy" in t and ".check()" in t for t in dropped)
