@@ -280,6 +280,14 @@ def test_report_command_from_the_gradebook_and_from_results_folders(graded, tmp_
     late = next(row for row in rows if row[0] == "'" + FORMULA_NAME)
     assert late[1] == "4711" and float(late[5]) == pytest.approx(graded["by_name"][FORMULA_NAME]["late"]["final_score"])
 
+    from autograder.course import init_course
+
+    course = tmp_path / "course"
+    init_course(course, ["bptt_numpy"], db_url=graded["db_url"])
+    assert main(["report", "--course", str(course)]) == 0
+    grades = _csv(course / "reports" / "grades.csv")
+    assert grades[0][3] == "bptt_numpy" and len(grades) == 1 + 4  # the course's labs only: no char_rnn column
+
     out = tmp_path / "from-folders"
     assert main(["report", "--results", str(graded["out"]), "--results", str(CHAR_RNN_RESULTS), "--out", str(out), "--lab", "char_rnn"]) == 0
     assert (out / "class_report.html").is_file()
