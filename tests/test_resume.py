@@ -47,8 +47,9 @@ def _finished(url: str) -> dict[str, int]:
         return {}
 
 
-def _processes_under(folder: Path) -> list[str]:
-    """Processes still running whose command line names ``folder`` (the batch's, or its sandboxes')."""
+def _processes_under(folder: Path, sandboxes: bool = False) -> list[str]:
+    """Processes still running whose command line names ``folder`` (the batch's, or its sandboxes';
+    ``sandboxes``: only bwrap's)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit() and int(entry.name) != os.getpid():
@@ -57,7 +58,7 @@ def _processes_under(folder: Path) -> list[str]:
                 state = next(line for line in (entry / "status").read_text().splitlines() if line.startswith("State:"))
             except (OSError, StopIteration):
                 continue
-            if str(folder) in cmdline and "zombie" not in state:
+            if str(folder) in cmdline and "zombie" not in state and (not sandboxes or "bwrap" in cmdline):
                 found.append(f"{entry.name}: {cmdline[:120]}")
     return found
 
@@ -72,7 +73,8 @@ def test_a_killed_batch_grades_only_what_is_missing(database, tmp_path):
     log = (tmp_path / "first.log").open("w")
     batch = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 240
-    while sum(_finished(url).values()) < KILL_AFTER:
+    # Kill once two gradings are recorded and the next one is running (its sandbox is up): half way.
+    while sum(_finished(url).values()) < KILL_AFTER or not _processes_under(out / "student", sandboxes=True):
         assert batch.poll() is None, f"the batch ended before the kill: {(tmp_path / 'first.log').read_text()[-2000:]}"
         assert time.monotonic() < deadline, "the batch did not record two gradings in 240 s"
         time.sleep(0.2)
