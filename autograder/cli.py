@@ -95,7 +95,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
     print(summary_text(results))
     print(report.text())
     print(f"\nresults: {out}/<student>/results.json, feedback: {out}/<student>/feedback.md, grades: {out / 'grades.csv'}")
-    print(f"gradebook: {db_url}")
+    from sqlalchemy.engine import make_url
+
+    print(f"gradebook: {make_url(Gradebook(db_url).url).render_as_string(hide_password=True)}")
     return 0
 
 
