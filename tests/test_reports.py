@@ -76,7 +76,8 @@ def graded(tmp_path_factory) -> dict:
         Submission.named(SCRIPT_NAME, reference_notebook("bptt_numpy", folder / "a.ipynb"), **on_time),
         Submission.named(FORMULA_NAME, reference_plus("bptt_numpy", folder / "b.ipynb", _mistake("tanh_derivative")),
                          received_at=RECEIVED, lms_user_id="4711"),
-        Submission.named(AT_NAME, reference_plus("bptt_numpy", folder / "c.ipynb", _mistake("no_flow_through_time")), **on_time),
+        Submission.named(AT_NAME, reference_plus("bptt_numpy", folder / "c.ipynb", _mistake("no_flow_through_time")),
+                         source_layout="moodle", lms_user_id="77", **on_time),
         Submission.named("-2+3 broken", broken, **on_time),
     ]
     out = root / "graded" / "bptt_numpy"
@@ -127,6 +128,11 @@ def test_every_export_is_neutralised_and_has_its_format(graded):
     assert canvas[1][0] == "Points Possible" and float(canvas[1][5]) in (12.5, 14.0)
     moodle = _csv(files["moodle.csv"])
     assert moodle[0][:2] == ["Full name", "ID number"] and moodle[0][2].endswith("(Real)")
+    worksheet = _csv(files["moodle_worksheet_bptt_numpy.csv"])  # the Moodle student's lab only
+    assert tuple(worksheet[0]) == csv_exports.MOODLE_WORKSHEET_COLUMNS
+    moodle_row = next(row for row in worksheet[1:] if row[0] == "Participant 77")
+    assert moodle_row[1] == "'" + AT_NAME and float(moodle_row[4]) == graded["by_name"][AT_NAME]["score"]
+    assert "moodle_worksheet_char_rnn.csv" not in files
     nbgrader = _csv(files["nbgrader.csv"])
     assert tuple(nbgrader[0]) == csv_exports.NBGRADER_COLUMNS
     late = next(dict(zip(nbgrader[0], row, strict=True)) for row in nbgrader[1:] if row[5] == "'" + FORMULA_NAME)

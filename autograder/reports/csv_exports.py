@@ -13,6 +13,8 @@ Formats:
   then one column per assignment, a "Points Possible" row first);
 - ``moodle.csv``: Moodle's grader-report CSV import (an identifier column to map to the
   user's "ID number", one grade column per assignment, one feedback column per assignment);
+- ``moodle_worksheet_<lab>.csv`` (labs with submissions from a Moodle download): the assignment's
+  offline grading worksheet, rows matched by "Participant <id>";
 - ``nbgrader.csv``: the columns of ``nbgrader export`` (assignment, duedate, timestamp,
   student_id, last_name, first_name, email, raw_score, late_submission_penalty, score, max_score).
 """
@@ -166,6 +168,26 @@ def _feedback_line(record: Record) -> str:
     return text
 
 
+MOODLE_WORKSHEET_COLUMNS = ("Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade",
+                            "Grade can be changed", "Feedback comments")
+
+
+def moodle_worksheet_rows(records: list[Record], lab: str) -> tuple[list[str], list[list[Any]]]:
+    """A Moodle assignment's offline grading worksheet ("Upload grading worksheet") for ``lab``.
+
+    Moodle matches rows by ``Identifier`` = "Participant <id>", the id in its bulk download's folder
+    names (kept as the LMS user id); rows of students who did not come from a Moodle download have none.
+    """
+    rows = []
+    for r in records:
+        if r["lab"] != lab:
+            continue
+        moodle_id = r.get("lms_user_id") if r.get("source_layout") == "moodle" else None
+        rows.append([f"Participant {moodle_id}" if moodle_id else "", display_name(r), "", "Graded" if r.get("status") != "error" else "Not graded",
+                     final_score(r), float(r.get("max_score") or 0.0), "Yes", _feedback_line(r)])
+    return list(MOODLE_WORKSHEET_COLUMNS), rows
+
+
 def nbgrader_rows(records: list[Record]) -> tuple[list[str], list[list[Any]]]:
     """``nbgrader export``'s columns, one row per student and lab."""
     rows = []
@@ -204,4 +226,7 @@ def write_all(records: list[Record], out_dir: Path) -> dict[str, Path]:
         "moodle.csv": moodle_rows(records),
         "nbgrader.csv": nbgrader_rows(records),
     }
+    for lab in labs_of(records):
+        if any(r["lab"] == lab and r.get("source_layout") == "moodle" for r in records):
+            tables[f"moodle_worksheet_{lab}.csv"] = moodle_worksheet_rows(records, lab)
     return {name: write_csv(out_dir / name, header, rows) for name, (header, rows) in tables.items()}
