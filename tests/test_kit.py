@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import subprocess
 import sys
@@ -111,12 +112,8 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def kit_python(released: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv with the kit pip-installed; this project is not importable there."""
-    venv = tmp_path_factory.mktemp("kitvenv")
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
-    python = venv / "bin" / "python"
-    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                               capture_output=True, text=True, check=True).stdout.strip())
-    (site / "project_venv_packages.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    python = fresh_venv(tmp_path_factory.mktemp("kitvenv"))
+    venv = python.parent.parent
     wheel = released / wheel_name(load_lab(LAB))
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-index", "--no-deps", str(wheel)],
                    check=True, timeout=300)
@@ -196,3 +193,53 @@ def test_kit_asks_to_save_when_the_kernel_ran_newer_code(released: Path, kit_pyt
     ran = subprocess.run([str(kit_python), "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert "Save the notebook first" in ran.stdout and "clip_by_global_norm" in ran.stdout, ran.stdout + ran.stderr
     assert "RESULT None" in ran.stdout
+
+
+def fresh_venv(folder: Path) -> Path:
+    """A virtual environment that sees the project venv's third-party packages, not this project."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True, timeout=120)
+    python = folder / "bin" / "python"
+    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               capture_output=True, text=True, check=True).stdout.strip())
+    (site / "project_venv_packages.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return python
+
+
+def test_released_notebook_installs_and_checks_in_a_real_kernel(released: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The released notebook, its stubs filled, run by nbclient in a kernel of a fresh venv: its first cell
+    pip-installs the kit from the wheel beside it, its last cell prints the public checks' result."""
+    from nbclient import NotebookClient
+
+    from autograder.notebooks import solution_notebook
+
+    lab = load_lab(LAB)
+    python = fresh_venv(tmp_path / "venv")
+    kernels = tmp_path / "jupyter" / "kernels" / "kitvenv"
+    kernels.mkdir(parents=True)
+    (kernels / "kernel.json").write_text(json.dumps(
+        {"argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"], "display_name": "kit venv", "language": "python"}
+    ))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / wheel_name(lab)).write_bytes((released / wheel_name(lab)).read_bytes())
+    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in solution_notebook(lab).cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    notebook = nbformat.read(str(released / f"{LAB}.ipynb"), as_version=4)
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+        if cell.cell_type == "code" and cell.source.startswith('if __name__ == "__main__":'):
+            cell.metadata.setdefault("tags", []).append("skip-execution")  # the experiments are another test's
+    write_notebook(notebook, work / f"{LAB}.ipynb")  # saved, as the student saves before checking
+    client = NotebookClient(notebook, timeout=300, kernel_name="kitvenv", resources={"metadata": {"path": str(work)}},
+                            skip_cells_with_tag="skip-execution")
+    client.execute(env=dict(os.environ, CUDA_VISIBLE_DEVICES=""))
+    output = "".join(o.get("text", "") for o in notebook.cells[-1].outputs)
+    assert f"Public checks of {LAB} for {LAB}.ipynb: " in output, output
+    total = sum(c.points for c in lab.public_checks())
+    assert f": {total:g} / {total:g}" in output and "No sandbox" in output, output
+    installed = subprocess.run([str(python), "-c", f"import {kit_package(LAB)}"], cwd=tmp_path)
+    assert installed.returncode == 0  # the notebook's own %pip line installed it

@@ -43,12 +43,24 @@ def locate_notebook(notebook: str | os.PathLike[str] | None) -> tuple[Path, bool
         path = folder / KIT["notebook"]
         path.write_text(json.dumps(reply["ipynb"]))
         return path, True
-    session = os.environ.get("JPY_SESSION_NAME")
+    vscode = _kernel_namespace().get("__vsc_ipynb_file__")  # VS Code's notebooks
+    if isinstance(vscode, str) and Path(vscode).is_file():
+        return Path(vscode), False
+    session = os.environ.get("JPY_SESSION_NAME")  # Jupyter Server 2: the kernel's notebook
     if session and session.endswith(".ipynb"):
         for candidate in (Path(session), Path.cwd() / Path(session).name):
             if candidate.is_file():
                 return candidate, False
     return Path.cwd() / KIT["notebook"], False
+
+
+def _kernel_namespace() -> dict[str, Any]:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return {}
+    shell = get_ipython()
+    return dict(shell.user_ns) if shell is not None else {}
 
 
 def run_public_checks(notebook: Path, work: Path) -> dict[str, Any]:
