@@ -15,7 +15,7 @@ from autograder.grading import GradeOptions
 from autograder.labspec import load_lab
 
 LAB = "bptt_numpy"
-RESULT_KEYS = {"student", "student_name", "lab", "lab_version", "submission_sha256", "status", "score", "max_score", "error", "checks", "timing"}
+RESULT_KEYS = {"student", "student_name", "lab", "lab_version", "submission_sha256", "status", "score", "max_score", "error", "checks", "timing", "late"}
 CHECK_KEYS = {"id", "kind", "title", "points", "max_points", "outcome", "message", "duration_s"}
 
 LOOP_AT_IMPORT = "class Spin:\n    while True:\n        pass\n"
