@@ -52,7 +52,7 @@ def run_class(lab_id: str, count: int, workers: int, scheduler: str | None = Non
         jobs = class_jobs(lab_id, count, Path(tmp))
         started = time.monotonic()
         if scheduler:
-            from autograder.dask_pool import run_gradings_on_cluster
+            from autograder.cluster import run_gradings_on_cluster
 
             results = run_gradings_on_cluster(jobs, scheduler)
         else:

@@ -9,13 +9,15 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from autograder.cli import build_parser
 from autograder.grading import GradeOptions
 from autograder.harvest.supervisor import run_harvest
 from autograder.intake import extract
 from autograder.labspec import load_lab
 from autograder.pool import GpuPool, GradingJob, default_workers, run_gradings
-from autograder.sandbox import make_sandbox
+from autograder.sandbox import make_sandbox, threads
 from autograder.sandbox.threads import machine_cores, sharing, stage_share
 from autograder.submissions import Submission
 from tests.helpers import reference_notebook, reference_plus
@@ -70,12 +72,21 @@ def test_each_stage_gets_its_share_of_the_cores(tmp_path: Path) -> None:
     assert f"SEEN {[expected] * 3}" in harvest.runner_output, harvest.runner_output[-2000:]
 
 
-def test_shares_follow_the_concurrency() -> None:
+def test_shares_follow_the_concurrency(monkeypatch: pytest.MonkeyPatch) -> None:
     cores = machine_cores()
     with sharing(1), stage_share() as alone:
         assert alone == cores
     with sharing(cores * 4), stage_share() as crowded:
         assert crowded == 1
+    # undeclared (validate's own threads): the most stages seen at once lately, forgotten after a while
+    monkeypatch.setattr(threads, "MEMORY_S", 3600.0)
+    with stage_share(), stage_share() as second:
+        assert second == max(1, cores // 2)
+    with stage_share() as after:
+        assert after == max(1, cores // 2)
+    monkeypatch.setattr(threads, "MEMORY_S", 0.0)
+    with stage_share() as later:
+        assert later == cores
 
 
 def test_default_workers_fill_the_machine() -> None:

@@ -5,7 +5,7 @@ gradings at once on two cores then run four busy pools on two cores, and Eigen's
 workers steal time from the other grading. So each stage is told its share instead:
 ``cores // concurrency`` threads (at least one), where the concurrency is what the batch declared
 (``sharing(workers)``, as ``pool.run_gradings`` does) or, undeclared, the most stages this
-process has had running at once so far; ``AUTOGRADER_STAGE_THREADS=N`` in the grader's
+process has had running at once in the last minute; ``AUTOGRADER_STAGE_THREADS=N`` in the grader's
 environment fixes it (a Dask worker host shared with other work, say).
 
 The share reaches the sandbox as environment variables (``thread_environment``); the stage
@@ -16,15 +16,19 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 #: The variable the stage runners read to size TensorFlow's pools.
 THREADS_VARIABLE = "AUTOGRADER_THREADS"
 
+#: How long a level of concurrency is remembered once seen (undeclared batches, e.g. validate's).
+MEMORY_S = 60.0
+
 _lock = threading.Lock()
 _active = 0
-_peak = 0
+_last_seen: dict[int, float] = {}  # stages running at once -> when that many last were
 _declared: list[int] = []
 
 
@@ -51,21 +55,34 @@ def sharing(concurrency: int) -> Iterator[None]:
 @contextmanager
 def stage_share() -> Iterator[int]:
     """Hold a stage's place while it runs; yields the threads it should use."""
-    global _active, _peak
+    global _active
     if os.environ.get("AUTOGRADER_THREAD_SHARES") == "off":  # benchmarks: every stage sees every core
         yield 0
         return
     fixed = os.environ.get("AUTOGRADER_STAGE_THREADS")  # an operator's choice (a shared host) wins
     with _lock:
         _active += 1
-        _peak = max(_peak, _active)
-        concurrency = max(_declared) if _declared else _peak
+        _remember(_active)
+        concurrency = max(_declared) if _declared else _recent_concurrency()
         threads = int(fixed) if fixed else max(1, machine_cores() // concurrency)
     try:
         yield threads
     finally:
         with _lock:
+            _remember(_active)
             _active -= 1
+
+
+def _remember(active: int) -> None:
+    now = time.monotonic()
+    for level in range(1, active + 1):
+        _last_seen[level] = now
+
+
+def _recent_concurrency() -> int:
+    """The most stages seen running at once in the last ``MEMORY_S`` seconds."""
+    now = time.monotonic()
+    return max((level for level, seen in _last_seen.items() if now - seen < MEMORY_S), default=1)
 
 
 def thread_environment(threads: int) -> dict[str, str]:
