@@ -303,7 +303,7 @@ if __name__ == "__main__":
     plt.bar(positions + 0.2, [np.linalg.norm(g) for g in clipped], width=0.4, label="clipped to global norm 1")
     plt.xticks(positions, names)
     plt.yscale("log")
-    plt.ylabel("norm of the update of each parameter")
+    plt.ylabel("norm of the gradient of each parameter")
     plt.legend()
     plt.show()
     weights_norm = np.sqrt(sum(np.sum(p**2) for p in params))

@@ -227,6 +227,7 @@ def sample(model, char_to_id, id_to_char, prefix, length, temperature=1.0, seed=
 
 # %%
 if __name__ == "__main__":
+    keras.utils.set_random_seed(0)
     train_text, heldout_text = load_data()
     char_to_id, id_to_char = build_vocab(train_text + heldout_text)
     x_train, y_train = make_sequences(encode(train_text, char_to_id), seq_len=64)

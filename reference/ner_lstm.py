@@ -275,6 +275,7 @@ def predict_tags(model, sentences, word_to_id, id_to_tag, max_len):
 
 # %%
 if __name__ == "__main__":
+    keras.utils.set_random_seed(0)
     (train_sentences, train_tags), (test_sentences, test_tags) = load_data()
     word_to_id, tag_to_id = build_vocab(train_sentences, train_tags)
     id_to_tag = sorted(tag_to_id, key=tag_to_id.get)

@@ -256,6 +256,7 @@ def greedy_decode(encoder_model, decoder_model, src_ids, start_id=1, end_id=2, m
 
 # %%
 if __name__ == "__main__":
+    keras.utils.set_random_seed(0)
     train_pairs, test_pairs = load_data()
     encoder_ids = encode_sources([source for source, _ in train_pairs])
     decoder_input, decoder_target = teacher_forcing(encode_targets([target for _, target in train_pairs]))

@@ -213,10 +213,11 @@ def fine_tune(model, num_blocks=1, learning_rate=1e-5):
 
 # %%
 if __name__ == "__main__":
+    keras.utils.set_random_seed(0)
     (x_train, y_train), (x_test, y_test), class_names = load_data()
     model = build_model(len(class_names), input_shape=x_train.shape[1:], weights=None)
     head = model.fit(preprocess(x_train), y_train, validation_data=(preprocess(x_test), y_test),
-                     epochs=4, batch_size=8, verbose=0)
+                     epochs=6, batch_size=8, verbose=0)
     model = fine_tune(model, num_blocks=1)
     tuned = model.fit(preprocess(x_train), y_train, validation_data=(preprocess(x_test), y_test),
                       epochs=1, batch_size=8, verbose=0)

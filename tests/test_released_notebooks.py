@@ -1,8 +1,10 @@
 """The released notebooks are labs: filled in, they run top to bottom in a real kernel and score full marks.
 
-For every lab, the released notebook (nbgrader's stubs) has each stub replaced by the reference's
-solution, the way a student who solved the lab would hand it in, and is executed by nbclient in a
-real Jupyter kernel on CPU. Its experiment cells (the ungraded ``if __name__ == "__main__":`` cells
+For every lab, the notebook ``release`` writes (nbgrader's stubs, the student kit's install and check
+cells) has each stub replaced by the reference's solution, the way a student who solved the lab would
+hand it in, and is executed by nbclient in a real Jupyter kernel on CPU. The two kit cells are skipped
+(tagged ``skip-execution``): one would pip-install into this project's environment, the other needs
+that kit; the kit's own tests run them. Its experiment cells (the ungraded ``if __name__ == "__main__":`` cells
 after the stubs) must draw (``image/png`` outputs, saved under ``tests/output/released/<lab>/``),
 the intake must drop them, and grading the executed notebook must give full marks.
 
@@ -29,8 +31,16 @@ from nbformat.v4 import new_code_cell
 from autograder.batch import discover, grade_all
 from autograder.grading import GradeOptions
 from autograder.intake import extract
+from autograder.kit.build import kit_package, wheel_name
 from autograder.labspec import available_labs, load_lab
-from autograder.notebooks import released_notebook, solution_notebook, write_notebook
+from autograder.notebooks import (
+    KIT_CHECK_TAG,
+    KIT_INSTALL_TAG,
+    released_notebook,
+    solution_notebook,
+    with_kit_cells,
+    write_notebook,
+)
 
 LABS = ("bptt_numpy", "char_rnn", "vgg16_transfer", "ner_lstm", "seq2seq_gru")
 OUTPUT = Path(__file__).parent / "output" / "released"
@@ -51,9 +61,9 @@ SKIP_TAG = "skip-execution"
 
 
 def filled_notebook(lab_id: str) -> nbformat.NotebookNode:
-    """The released notebook with every stub replaced by the reference's solution cell (same grade_id)."""
+    """The notebook ``release`` writes (with the kit's cells), every stub replaced by the reference's solution."""
     lab = load_lab(lab_id)
-    released = released_notebook(lab)
+    released = with_kit_cells(released_notebook(lab), lab, wheel_name(lab), kit_package(lab.id))
     solutions = {
         c.metadata["nbgrader"]["grade_id"]: c.source
         for c in solution_notebook(lab).cells
@@ -66,10 +76,13 @@ def filled_notebook(lab_id: str) -> nbformat.NotebookNode:
     return released
 
 
-def is_kit_check(cell: nbformat.NotebookNode) -> bool:
-    """The release's own last cell that runs the student kit's public checks (the kit is not installed here)."""
-    text = cell.source if cell.cell_type == "code" else ""
-    return "autograder_kit" in text or "kit" in " ".join(cell.metadata.get("tags", []))
+def is_kit_cell(cell: nbformat.NotebookNode) -> bool:
+    """The release's cells that install the student kit and run its checks: not run here.
+
+    The install cell would ``pip install`` into this project's own environment, and without it the
+    check cell has no kit to import (the kit's own tests run it).
+    """
+    return bool({KIT_INSTALL_TAG, KIT_CHECK_TAG} & set(cell.metadata.get("tags", [])))
 
 
 def experiment_cells(notebook: nbformat.NotebookNode) -> list[int]:
@@ -80,7 +93,7 @@ def experiment_cells(notebook: nbformat.NotebookNode) -> list[int]:
 def run_in_kernel(notebook: nbformat.NotebookNode, workdir: Path) -> float:
     """Execute ``notebook`` in place in a fresh python3 kernel; the seconds it took."""
     for cell in notebook.cells:
-        if is_kit_check(cell):
+        if is_kit_cell(cell):
             cell.metadata.setdefault("tags", []).append(SKIP_TAG)
     workdir.mkdir(parents=True, exist_ok=True)
     client = NotebookClient(
@@ -96,11 +109,12 @@ def run_in_kernel(notebook: nbformat.NotebookNode, workdir: Path) -> float:
 
 
 def save_pictures(notebook: nbformat.NotebookNode, lab_id: str) -> list[Path]:
-    """Every image/png output of the notebook, decoded into tests/output/released/<lab>/."""
+    """Every image/png output of the notebook, decoded into tests/output/released/<lab>/ (beside the notebook)."""
     folder = OUTPUT / lab_id
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.png"):
         old.unlink()
+    write_notebook(notebook, folder / f"{lab_id}.ipynb")
     paths = []
     for number, cell in enumerate(notebook.cells, start=1):
         pictures = [o["data"]["image/png"] for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
@@ -118,6 +132,7 @@ def labs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     runs: dict[str, dict] = {}
     for lab_id in LABS:
         notebook = filled_notebook(lab_id)
+        assert sum(map(is_kit_cell, notebook.cells)) == 2, "the release's kit cells are not where this test skips them"
         run: dict = {"notebook": notebook, "error": None}
         try:
             run["seconds"] = run_in_kernel(notebook, tmp_path_factory.mktemp(f"kernel-{lab_id}"))
@@ -127,6 +142,10 @@ def labs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
         print(f"\n{lab_id}: ran in the kernel in {run['seconds'] and round(run['seconds'], 1)} s; pictures:")
         for path in run["pictures"]:
             print(f"  {path}")
+        for index in experiment_cells(notebook):
+            text = "".join(o.get("text", "") for o in notebook.cells[index].get("outputs", []) if o.get("name") == "stdout")
+            if text.strip():
+                print(f"  cell {index + 1} printed: " + text.strip()[:400].replace("\n", "\n    "))
         runs[lab_id] = run
 
     def grade(lab_id: str) -> dict:
@@ -195,7 +214,7 @@ def test_intake_drops_the_experiments(labs: dict[str, dict], lab_id: str) -> Non
         cell = index + 2  # 1-based, after the inserted Colab cell
         assert kept[cell] == [] and cell in dropped_cells, f"experiment cell {cell} would run at grading"
     source = extracted.module_source()
-    assert "def load_data(" in source and EXPERIMENT not in source
+    assert "def load_data(" in source and EXPERIMENT not in source and "import_module(" not in source
 
 
 @pytest.mark.parametrize("lab_id", LABS)
