@@ -77,14 +77,15 @@ def cmd_grade(args: argparse.Namespace) -> int:
         args.data = str(course_lab.data_dir)
     if args.workers is None and course is not None:
         args.workers = course.workers
+    from autograder.sandbox.docker_backend import gpu_ids
+
+    # Refuse a missing or unsafe sandbox before anything is written: OUT stays absent.
+    options = _grade_options(args, gpus=gpu_ids(args.gpus))
     submissions = _discover(discover, Path(args.submissions), lab.id, out)
     if not submissions:
         print(f"no submissions found under {args.submissions}", file=sys.stderr)
         return 2
     regrade = _students(args.student, submissions) if args.student else None
-    from autograder.sandbox.docker_backend import gpu_ids
-
-    options = _grade_options(args, gpus=gpu_ids(args.gpus))
     db_url = args.db or (course.db_url if course is not None else sqlite_url(out / "gradebook.db"))
     report = BatchReport()
     results = grade_all(
