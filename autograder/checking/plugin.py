@@ -14,7 +14,6 @@ one per declared check, as ``results.json``'s ``checks`` list.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import threading
@@ -221,15 +220,37 @@ _IMPORT_LOCK = threading.Lock()
 
 
 def load_reference(lab: LabSpec) -> ModuleType:
-    """Import ``reference/<lab>.py`` (trusted: the instructor's solution); thread-safe."""
+    """Import ``reference/<lab>.py`` (trusted: the instructor's solution); thread-safe.
+
+    The reference is written like a student's notebook, imports included (``IPython.display``,
+    ``tqdm.auto``): an import of a module this environment lacks (the slim grading image has no
+    IPython) binds placeholders, as in a student's notebook, instead of failing every check.
+    """
+    import ast
+
+    from autograder.harvest.placeholders import StudentImports
+    from autograder.harvest.runner import future_flags
+
     name = f"reference_{lab.id}"
     with _IMPORT_LOCK:
         if name in sys.modules:
             return sys.modules[name]
-        spec = importlib.util.spec_from_file_location(name, lab.reference_path)
-        if spec is None or spec.loader is None:
+        if not lab.reference_path.is_file():
             raise FileNotFoundError(f"no reference solution at {lab.reference_path}")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        source = lab.reference_path.read_text()
+        filename = str(lab.reference_path)
+        tree = ast.parse(source, filename=filename)
+        flags = future_flags(tree)
+        module = ModuleType(name)
+        module.__file__ = filename
+        sys.modules[name] = module  # dataclasses and pickling look their module up while it runs
+        imports = StudentImports()
+        try:
+            for node in tree.body:
+                code = compile(ast.Module(body=[node], type_ignores=[]), filename, "exec", flags=flags, dont_inherit=True)
+                imports.run(node, code, module.__dict__)
+        except BaseException:
+            del sys.modules[name]
+            raise
         sys.modules[name] = module
         return module
