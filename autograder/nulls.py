@@ -136,3 +136,67 @@ def null_variants(lab: LabSpec) -> list[NullVariant]:
             source = null_source(function, kind, returned_tuple_length(definition))
             variants.append(NullVariant(function, kind, source, must_fail))
     return variants
+
+
+@dataclass(frozen=True)
+class NullGroup:
+    """Null variants of independent functions graded together in one notebook.
+
+    Two variants are independent when neither function is reachable (through the
+    reference's global names) from any step that a check of the other one needs:
+    the "does nothing" of one cannot make a check of the other fail, so each
+    variant's checks fail in the group exactly when they fail alone.
+    """
+
+    members: tuple[NullVariant, ...]
+
+    @property
+    def name(self) -> str:
+        return self.members[0].name if len(self.members) == 1 else "nulls-" + "--".join(
+            f"{m.function}-{m.kind}" for m in self.members
+        )
+
+    @property
+    def source(self) -> str:
+        return "\n\n".join(m.source for m in self.members)
+
+    @property
+    def must_fail(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(check for m in self.members for check in m.must_fail))
+
+
+def functions_reached(lab: LabSpec, variant: NullVariant, definitions: dict[str, tuple[str, set[str]]]) -> set[str]:
+    """The student functions the steps of ``variant``'s checks reach in the reference."""
+    from autograder.reuse import reachable
+
+    steps = lab.steps_for([c for c in lab.checks if c.id in variant.must_fail])
+    roots = [name for step in steps for name in step.uses]
+    return reachable(definitions, roots) & set(lab.student_functions())
+
+
+def group_null_variants(lab: LabSpec, variants: list[NullVariant]) -> list[NullGroup]:
+    """Pack independent null variants into groups (first fit, in the plan's order); each grades as one notebook."""
+    import tempfile
+    from pathlib import Path
+
+    from autograder.intake import extract
+    from autograder.notebooks import solution_notebook, write_notebook
+    from autograder.reuse import final_definitions
+
+    with tempfile.TemporaryDirectory(prefix="nulls-") as tmp:
+        definitions = final_definitions(extract(write_notebook(solution_notebook(lab), Path(tmp) / "reference.ipynb")))
+    reached = {v.name: functions_reached(lab, v, definitions) for v in variants}
+    groups: list[list[NullVariant]] = []
+    for variant in variants:
+        for group in groups:
+            if all(
+                member.function != variant.function
+                and member.function not in reached[variant.name]
+                and variant.function not in reached[member.name]
+                for member in group
+            ):
+                group.append(variant)
+                break
+        else:
+            groups.append([variant])
+    return [NullGroup(tuple(group)) for group in groups]

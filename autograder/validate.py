@@ -29,7 +29,7 @@ from autograder.notebooks import (
     variant_notebook,
     write_notebook,
 )
-from autograder.nulls import null_variants
+from autograder.nulls import group_null_variants, null_variants
 from autograder.reuse import reusable_steps
 
 
@@ -118,6 +118,8 @@ class Job:
     notebook: Path
     expected_failed: tuple[str, ...] | None  # None: must fail nothing
     description: str
+    #: null variants graded together in this job: (name, checks it must fail, description) each
+    members: tuple[tuple[str, tuple[str, ...], str], ...] = ()
 
     def agrees(self, failed: list[str], status: str) -> bool:
         if self.expected_failed is None:
@@ -155,14 +157,18 @@ def validation_jobs(
                 Job(mistake.stem, "alternative", s, path, None, mistake_description(mistake)) for s in alternative_seeds
             )
     if nulls:
-        for null in null_variants(lab):
-            path = write_notebook(variant_notebook(lab, null.source), notebooks / f"{null.name}.ipynb")
-            others.append(Job(null.name, "null", lab.default_seed, path, null.must_fail, null.description))
+        wanted = [n for n in null_variants(lab) if variants is None or n.name in variants]
+        # Null variants of independent functions share one grading; each is judged on its own checks.
+        for group in group_null_variants(lab, wanted):
+            path = write_notebook(variant_notebook(lab, group.source), notebooks / f"{group.name}.ipynb")
+            members = tuple((m.name, m.must_fail, m.description) for m in group.members)
+            others.append(Job(group.name, "null", lab.default_seed, path, group.must_fail, "; ".join(m[2] for m in members), members))
     if variants is not None:
-        unknown = set(variants) - {j.variant for j in others}
+        known = {j.variant for j in others} | {m[0] for j in others for m in j.members}
+        unknown = set(variants) - known
         if unknown:
             raise ValueError(f"validate {lab.id}: no variant named {', '.join(sorted(unknown))}")
-        others = [j for j in others if j.variant in variants]
+        others = [j for j in others if j.variant in variants or j.members]
     return jobs + others
 
 
@@ -198,7 +204,7 @@ def validate_lab(
         reuse: dict[str, tuple[str, ...]] = {}  # variant -> steps copied from the reference at the same seed
         reference_agrees: dict[int, bool] = {}
 
-        def run(job: Job) -> VariantOutcome:
+        def run(job: Job) -> list[VariantOutcome]:
             options = GradeOptions(profile=profile, seed=job.seed, sandbox=sandbox, data_dir=data_dir)
             if job.kind == "null":  # only the checks of the function that does nothing: their steps, nothing else
                 options.check_ids = list(job.expected_failed or ())
@@ -210,24 +216,30 @@ def validate_lab(
             result = grade_submission(job.notebook, student, lab, root / "graded", options)
             failed = [c["id"] for c in result["checks"] if c["outcome"] != "passed"]
             expected = job.expected_failed or ()
-            return VariantOutcome(
-                variant=job.variant, seed=job.seed, description=job.description, score=result["score"],
-                max_score=result["max_score"], failed=failed,
-                expected_failed=None if job.expected_failed is None else list(job.expected_failed),
-                agrees=job.agrees(failed, result["status"]), kind=job.kind,
-                timing=result["timing"], metrics=read_metrics(root / "graded" / student),
-                reused_steps=list(options.reuse_steps),
-                messages={c["id"]: c["message"] for c in result["checks"] if c["outcome"] != "passed" or c["id"] in expected},
-            )
+            return [
+                VariantOutcome(
+                    variant=name, seed=job.seed, description=description, score=result["score"],
+                    max_score=result["max_score"], failed=[c for c in failed if c in own] if job.members else failed,
+                    expected_failed=None if own is None else list(own),
+                    agrees=(set(own) <= set(failed)) if job.members else job.agrees(failed, result["status"]),
+                    kind=job.kind, timing=result["timing"], metrics=read_metrics(root / "graded" / student),
+                    reused_steps=list(options.reuse_steps),
+                    messages={
+                        c["id"]: c["message"] for c in result["checks"]
+                        if (c["outcome"] != "passed" or c["id"] in expected) and (own is None or c["id"] in own)
+                    },
+                )
+                for name, own, description in (job.members or ((job.variant, job.expected_failed, job.description),))
+            ]
 
         # The reference first, on every seed: the variants reuse its steps they cannot change.
         references = [j for j in jobs if j.kind == "reference"]
         rest = [j for j in jobs if j.kind != "reference"]
-        outcomes_by_job: dict[int, VariantOutcome] = {}
+        outcomes_by_job: dict[int, list[VariantOutcome]] = {}
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             for job, outcome in zip(references, pool.map(run, references), strict=True):
                 outcomes_by_job[id(job)] = outcome
-                reference_agrees[job.seed] = outcome.agrees
+                reference_agrees[job.seed] = outcome[0].agrees
             if reuse_reference and references:
                 reference_source = extract(references[0].notebook)
                 for job in rest:
@@ -235,5 +247,5 @@ def validate_lab(
                         reuse[job.variant] = tuple(reusable_steps(lab, reference_source, extract(job.notebook)))
             for job, outcome in zip(rest, pool.map(run, rest), strict=True):
                 outcomes_by_job[id(job)] = outcome
-        outcomes = [outcomes_by_job[id(j)] for j in jobs]
+        outcomes = [outcome for j in jobs for outcome in outcomes_by_job[id(j)]]
     return ValidationReport(lab=lab.id, outcomes=outcomes)

@@ -1,0 +1,36 @@
+"""Null variants of independent functions share a grading; dependent ones never do."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder.labspec import available_labs, load_lab
+from autograder.nulls import group_null_variants, null_variants
+
+
+def test_a_function_is_never_grouped_with_one_its_checks_reach() -> None:
+    """densenet: dense_block calls dense_layer; nulling both at once would hide dense_block's own failure."""
+    lab = load_lab("densenet")
+    for group in group_null_variants(lab, null_variants(lab)):
+        functions = {m.function for m in group.members}
+        assert not {"dense_layer", "dense_block"} <= functions, group.name
+        assert not {"dense_block", "build_densenet"} <= functions, group.name
+        assert len(functions) == len(group.members), f"two nulls of one function in {group.name}"
+
+
+@pytest.mark.parametrize("lab_id", available_labs())
+def test_every_null_variant_is_graded_once(lab_id: str) -> None:
+    lab = load_lab(lab_id)
+    variants = null_variants(lab)
+    groups = group_null_variants(lab, variants)
+    assert sorted(m.name for g in groups for m in g.members) == sorted(v.name for v in variants)
+    for group in groups:
+        assert set(group.must_fail) == {c for m in group.members for c in m.must_fail}
+
+
+def test_independent_functions_share_a_grading() -> None:
+    """vgg16_transfer's preprocess and build_model reach nothing of each other: one notebook for both."""
+    lab = load_lab("vgg16_transfer")
+    groups = group_null_variants(lab, null_variants(lab))
+    assert len(groups) < len(null_variants(lab))
+    assert any({"preprocess", "build_model"} <= {m.function for m in g.members} for g in groups)
