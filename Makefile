@@ -27,7 +27,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	PYTHON=$(PYTHON) bash scripts/host-setup.sh
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q --durations=30 tests
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check autograder assignments reference tests benchmarks
