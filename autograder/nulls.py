@@ -152,9 +152,9 @@ class NullGroup:
 
     @property
     def name(self) -> str:
-        return self.members[0].name if len(self.members) == 1 else "nulls-" + "--".join(
-            f"{m.function}-{m.kind}" for m in self.members
-        )
+        """Unique: each variant is in one group only (student ids are short: no list of every member)."""
+        first = self.members[0].name
+        return first if len(self.members) == 1 else f"{first}-and-{len(self.members) - 1}-more"
 
     @property
     def source(self) -> str:

@@ -6,6 +6,7 @@ import pytest
 
 from autograder.labspec import available_labs, load_lab
 from autograder.nulls import group_null_variants, null_variants
+from autograder.student_ids import safe_student_id
 
 
 def test_a_function_is_never_grouped_with_one_its_checks_reach() -> None:
@@ -26,6 +27,8 @@ def test_every_null_variant_is_graded_once(lab_id: str) -> None:
     assert sorted(m.name for g in groups for m in g.members) == sorted(v.name for v in variants)
     for group in groups:
         assert set(group.must_fail) == {c for m in group.members for c in m.must_fail}
+        graded_as = f"{group.name}-seed0"  # validate's folder for the group
+        assert safe_student_id(graded_as) == graded_as, graded_as
 
 
 def test_independent_functions_share_a_grading() -> None:
