@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from autograder.intake import ExtractedSubmission
 from autograder.labspec import LabSpec
 
 NULL_KINDS = ("none", "identity", "zeros")
@@ -174,17 +175,14 @@ def functions_reached(lab: LabSpec, variant: NullVariant, definitions: dict[str,
     return reachable(definitions, roots) & set(lab.student_functions())
 
 
-def group_null_variants(lab: LabSpec, variants: list[NullVariant]) -> list[NullGroup]:
-    """Pack independent null variants into groups (first fit, in the plan's order); each grades as one notebook."""
-    import tempfile
-    from pathlib import Path
+def group_null_variants(lab: LabSpec, variants: list[NullVariant], reference: ExtractedSubmission) -> list[NullGroup]:
+    """Pack independent null variants into groups (first fit, in the plan's order); each grades as one notebook.
 
-    from autograder.intake import extract
-    from autograder.notebooks import solution_notebook, write_notebook
+    ``reference`` is the extracted reference notebook: its definitions say what each step reaches.
+    """
     from autograder.reuse import final_definitions
 
-    with tempfile.TemporaryDirectory(prefix="nulls-") as tmp:
-        definitions = final_definitions(extract(write_notebook(solution_notebook(lab), Path(tmp) / "reference.ipynb")))
+    definitions = final_definitions(reference)
     reached = {v.name: functions_reached(lab, v, definitions) for v in variants}
     groups: list[list[NullVariant]] = []
     for variant in variants:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from autograder.notebooks import (
     variant_notebook,
     write_notebook,
 )
-from autograder.nulls import group_null_variants, null_variants
+from autograder.nulls import NullVariant, group_null_variants, null_variants
 from autograder.reuse import reusable_steps
 
 
@@ -118,8 +118,14 @@ class Job:
     notebook: Path
     expected_failed: tuple[str, ...] | None  # None: must fail nothing
     description: str
-    #: null variants graded together in this job: (name, checks it must fail, description) each
-    members: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+    members: tuple[NullVariant, ...] = ()  # null variants graded together in this job
+
+    def judged(self) -> list[Job]:
+        """What is judged of this grading: each null variant of a group on its own checks, else the job."""
+        return [
+            replace(self, variant=m.name, expected_failed=m.must_fail, description=m.description, members=())
+            for m in self.members
+        ] or [self]
 
     def agrees(self, failed: list[str], status: str) -> bool:
         if self.expected_failed is None:
@@ -159,12 +165,12 @@ def validation_jobs(
     if nulls:
         wanted = [n for n in null_variants(lab) if variants is None or n.name in variants]
         # Null variants of independent functions share one grading; each is judged on its own checks.
-        for group in group_null_variants(lab, wanted):
+        for group in group_null_variants(lab, wanted, extract(reference)):
             path = write_notebook(variant_notebook(lab, group.source), notebooks / f"{group.name}.ipynb")
-            members = tuple((m.name, m.must_fail, m.description) for m in group.members)
-            others.append(Job(group.name, "null", lab.default_seed, path, group.must_fail, "; ".join(m[2] for m in members), members))
+            description = "; ".join(m.description for m in group.members)
+            others.append(Job(group.name, "null", lab.default_seed, path, group.must_fail, description, group.members))
     if variants is not None:
-        known = {j.variant for j in others} | {m[0] for j in others for m in j.members}
+        known = {judged.variant for j in others for judged in j.judged()}
         unknown = set(variants) - known
         if unknown:
             raise ValueError(f"validate {lab.id}: no variant named {', '.join(sorted(unknown))}")
@@ -216,20 +222,22 @@ def validate_lab(
             result = grade_submission(job.notebook, student, lab, root / "graded", options)
             failed = [c["id"] for c in result["checks"] if c["outcome"] != "passed"]
             expected = job.expected_failed or ()
+            grouped = bool(job.members)  # a check of another member fails for that member, not this one
             return [
                 VariantOutcome(
-                    variant=name, seed=job.seed, description=description, score=result["score"],
-                    max_score=result["max_score"], failed=[c for c in failed if c in own] if job.members else failed,
-                    expected_failed=None if own is None else list(own),
-                    agrees=(set(own) <= set(failed)) if job.members else job.agrees(failed, result["status"]),
+                    variant=part.variant, seed=job.seed, description=part.description, score=result["score"],
+                    max_score=result["max_score"], failed=[c for c in failed if not grouped or c in own],
+                    expected_failed=None if part.expected_failed is None else list(own),
+                    agrees=part.agrees([c for c in failed if c in own] if grouped else failed, result["status"]),
                     kind=job.kind, timing=result["timing"], metrics=read_metrics(root / "graded" / student),
                     reused_steps=list(options.reuse_steps),
                     messages={
                         c["id"]: c["message"] for c in result["checks"]
-                        if (c["outcome"] != "passed" or c["id"] in expected) and (own is None or c["id"] in own)
+                        if (c["outcome"] != "passed" or c["id"] in expected) and (not grouped or c["id"] in own)
                     },
                 )
-                for name, own, description in (job.members or ((job.variant, job.expected_failed, job.description),))
+                for part in job.judged()
+                for own in [part.expected_failed or ()]
             ]
 
         # The reference first, on every seed: the variants reuse its steps they cannot change.

@@ -228,8 +228,7 @@ def load_reference(lab: LabSpec) -> ModuleType:
     """
     import ast
 
-    from autograder.harvest.placeholders import StudentImports
-    from autograder.harvest.runner import future_flags
+    from autograder.harvest.placeholders import StudentImports, run_statements
 
     name = f"reference_{lab.id}"
     with _IMPORT_LOCK:
@@ -237,20 +236,14 @@ def load_reference(lab: LabSpec) -> ModuleType:
             return sys.modules[name]
         if not lab.reference_path.is_file():
             raise FileNotFoundError(f"no reference solution at {lab.reference_path}")
-        source = lab.reference_path.read_text()
         filename = str(lab.reference_path)
-        tree = ast.parse(source, filename=filename)
-        flags = future_flags(tree)
+        tree = ast.parse(lab.reference_path.read_text(), filename=filename)
         module = ModuleType(name)
         module.__file__ = filename
         sys.modules[name] = module  # dataclasses and pickling look their module up while it runs
-        imports = StudentImports()
         try:
-            for node in tree.body:
-                code = compile(ast.Module(body=[node], type_ignores=[]), filename, "exec", flags=flags, dont_inherit=True)
-                imports.run(node, code, module.__dict__)
+            run_statements(tree, list(range(len(tree.body))), filename, module.__dict__, StudentImports())
         except BaseException:
             del sys.modules[name]
             raise
-        sys.modules[name] = module
         return module

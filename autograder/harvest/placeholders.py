@@ -8,6 +8,7 @@ error only when a graded function actually uses them. Nothing is installed on
 """
 
 from __future__ import annotations
+import __future__
 
 import ast
 import types
@@ -141,3 +142,29 @@ def imported_module(node: ast.Import | ast.ImportFrom) -> str:
     if isinstance(node, ast.Import):
         return node.names[0].name
     return "." * node.level + (node.module or "")
+
+
+def future_flags(tree: ast.Module) -> int:
+    """The compiler flags of the ``from __future__ import ...`` statements at the top of a module or cell."""
+    flags = 0
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            for alias in node.names:
+                feature = getattr(__future__, alias.name, None)
+                flags |= getattr(feature, "compiler_flag", 0)
+    return flags
+
+
+def run_statements(
+    tree: ast.Module, indices: list[int], filename: str, namespace: dict[str, Any], imports: StudentImports
+) -> None:
+    """Execute ``tree.body[i]`` for each index, one statement at a time, into ``namespace``.
+
+    Statements are compiled one by one (so an absent module's import binds placeholders and the
+    rest still runs), each with the module's ``__future__`` flags.
+    """
+    flags = future_flags(tree)
+    for index in indices:
+        node = tree.body[index]
+        code = compile(ast.Module(body=[node], type_ignores=[]), filename, "exec", flags=flags, dont_inherit=True)
+        imports.run(node, code, namespace)

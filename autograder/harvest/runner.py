@@ -7,7 +7,6 @@ nothing it writes: the supervisor outside the sandbox writes the manifest.
 """
 
 from __future__ import annotations
-import __future__
 
 import ast
 import importlib
@@ -21,7 +20,7 @@ import types
 from pathlib import Path
 from typing import Any
 
-from autograder.harvest.placeholders import StudentImports
+from autograder.harvest.placeholders import StudentImports, run_statements
 from autograder.harvest.plan import BadOutput, Harvest, MissingFunction, registered_steps
 from autograder.intake import ExtractedSubmission
 
@@ -53,24 +52,8 @@ def load_student_module(submission: ExtractedSubmission) -> tuple[types.ModuleTy
         filename = f"{STUDENT_FILE_PREFIX}{cell.cell}"
         lines = [line + "\n" for line in cell.source.splitlines()]
         linecache.cache[filename] = (len(cell.source), None, lines, filename)
-        tree = ast.parse(cell.source, filename=filename)
-        flags = future_flags(tree)  # statements are compiled one by one: keep the cell's __future__ imports
-        for index in cell.keep:
-            node = tree.body[index]
-            code = compile(ast.Module(body=[node], type_ignores=[]), filename, "exec", flags=flags, dont_inherit=True)
-            imports.run(node, code, module.__dict__)
+        run_statements(ast.parse(cell.source, filename=filename), list(cell.keep), filename, module.__dict__, imports)
     return module, imports.top_level_missing()
-
-
-def future_flags(tree: ast.Module) -> int:
-    """The compiler flags of the ``from __future__ import ...`` statements at the top of a cell."""
-    flags = 0
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
-            for alias in node.names:
-                feature = getattr(__future__, alias.name, None)
-                flags |= getattr(feature, "compiler_flag", 0)
-    return flags
 
 
 def student_traceback(error: BaseException) -> str:
