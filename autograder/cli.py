@@ -178,6 +178,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         lab, Path(args.out) if args.out else None, seeds=seeds, workers=args.workers, sandbox=args.sandbox,
         profile=args.profile, reuse_reference=not args.no_reuse, data_dir=Path(args.data) if args.data else None,
         quick=args.quick, nulls=not args.no_nulls, variants=args.variants.split(",") if args.variants else None,
+        grouped=not args.one_by_one,
     )
     print(report.text())
     if args.json:
@@ -329,6 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true",
                    help="correct alternatives on the default seed only (default: on every calibration seed)")
     p.add_argument("--no-nulls", action="store_true", help="skip the null variants (functions that do nothing)")
+    p.add_argument("--one-by-one", action="store_true",
+                   help="grade each known mistake and null variant alone (default: those of independent steps "
+                   "share a grading, each judged on the checks only it reaches)")
     p.add_argument("--variants", default=None,
                    help="comma-separated variant names: grade only these besides the reference (e.g. null-sample-none)")
     p.set_defaults(run=cmd_validate)

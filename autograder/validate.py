@@ -17,9 +17,12 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from nbformat.v4 import new_code_cell
+
 from autograder.grading import GradeOptions, grade_submission, selected_checks
 from autograder.intake import extract
 from autograder.labspec import LabSpec
+from autograder.mistake_groups import MistakeGroup, MistakeReach, group_mistakes, mistake_reach
 from autograder.notebooks import (
     declared_failures,
     mistake_description,
@@ -29,7 +32,7 @@ from autograder.notebooks import (
     variant_notebook,
     write_notebook,
 )
-from autograder.nulls import NullVariant, group_null_variants, null_variants
+from autograder.nulls import NullGroup, group_null_variants, null_variants
 from autograder.reuse import reusable_steps
 
 
@@ -47,6 +50,7 @@ class VariantOutcome:
     messages: dict[str, str] = field(default_factory=dict)
     metrics: dict[str, float] = field(default_factory=dict)
     reused_steps: list[str] = field(default_factory=list)
+    graded_with: list[str] = field(default_factory=list)  # the other variants of a shared grading
     kind: str = "mistake"  # "reference", "stub", "mistake", "alternative" or "null"
 
 
@@ -77,6 +81,8 @@ class ValidationReport:
             elif o.kind == "null" and o.agrees:
                 failed = f"every check of the function ({len(o.expected_failed or [])})"
             reused = f"  [reused: {', '.join(o.reused_steps)}]" if o.reused_steps else ""
+            if o.graded_with:
+                reused += f"  [graded with: {', '.join(o.graded_with)}]"
             lines.append(
                 f"{o.variant:<34} {o.seed:>4} {o.score:>5g} / {o.max_score:<4g} {'yes' if o.agrees else 'NO':<6} {failed}"
                 + ("" if o.agrees or o.variant == "stub" else f"  (expected: {expected})")
@@ -109,6 +115,16 @@ def read_metrics(student_dir: Path) -> dict[str, float]:
 
 
 @dataclass(frozen=True)
+class Member:
+    """One variant judged in a grading it shares with others: on ``judged_on`` only."""
+
+    name: str
+    expected_failed: tuple[str, ...]
+    description: str
+    judged_on: tuple[str, ...]  # the checks no other member of the grading can reach
+
+
+@dataclass(frozen=True)
 class Job:
     """One notebook graded at one seed, and what validate expects of it."""
 
@@ -118,12 +134,16 @@ class Job:
     notebook: Path
     expected_failed: tuple[str, ...] | None  # None: must fail nothing
     description: str
-    members: tuple[NullVariant, ...] = ()  # null variants graded together in this job
+    members: tuple[Member, ...] = ()  # variants graded together in this job (null variants, known mistakes)
+    judged_on: tuple[str, ...] | None = None  # None: every check judges this variant
 
     def judged(self) -> list[Job]:
-        """What is judged of this grading: each null variant of a group on its own checks, else the job."""
+        """What is judged of this grading: each member of a group on its own checks, else the job."""
         return [
-            replace(self, variant=m.name, expected_failed=m.must_fail, description=m.description, members=())
+            replace(
+                self, variant=m.name, expected_failed=m.expected_failed, description=m.description,
+                members=(), judged_on=m.judged_on,
+            )
             for m in self.members
         ] or [self]
 
@@ -144,6 +164,7 @@ def validation_jobs(
     mistakes: list[Path],
     nulls: bool,
     variants: list[str] | None,
+    grouped: bool = True,
 ) -> list[Job]:
     """The reference on every seed, the stub, each mistake, each correct alternative, each null variant."""
     jobs: list[Job] = []
@@ -153,28 +174,53 @@ def validation_jobs(
     stub = write_notebook(released_notebook(lab), notebooks / "stub.ipynb")
     all_checks = tuple(c.id for c in lab.checks)
     others.append(Job("stub", "stub", lab.default_seed, stub, all_checks, "the released notebook, unchanged"))
+    reference_source = extract(reference)
+    known_mistakes: list[MistakeReach] = []
     for mistake in mistakes:
         path = write_notebook(variant_notebook(lab, mistake.read_text()), notebooks / f"{mistake.stem}.ipynb")
         declared = tuple(declared_failures(mistake))
-        if declared:
-            others.append(Job(mistake.stem, "mistake", lab.default_seed, path, declared, mistake_description(mistake)))
-        else:
+        if not declared:
             others.extend(
                 Job(mistake.stem, "alternative", s, path, None, mistake_description(mistake)) for s in alternative_seeds
             )
+        elif variants is None or mistake.stem in variants:
+            known_mistakes.append(
+                mistake_reach(lab, mistake.stem, mistake, declared, mistake_description(mistake), reference_source, extract(path))
+            )
+    # Known mistakes of independent steps share one grading; each is judged on the checks it alone reaches.
+    for group in group_mistakes(known_mistakes) if grouped else [MistakeGroup((m,)) for m in known_mistakes]:
+        first = group.members[0]
+        if len(group.members) == 1:
+            path = notebooks / f"{first.name}.ipynb"
+            others.append(Job(first.name, "mistake", lab.default_seed, path, first.declared, first.description))
+            continue
+        notebook = solution_notebook(lab)
+        notebook.cells.extend(new_code_cell(m.path.read_text()) for m in group.members)
+        path = write_notebook(notebook, notebooks / f"{group.name}.ipynb")
+        members = tuple(
+            Member(m.name, m.declared, m.description, group.judged_on(m, all_checks)) for m in group.members
+        )
+        declared_union = tuple(dict.fromkeys(c for m in group.members for c in m.declared))
+        description = "; ".join(m.description for m in group.members)
+        others.append(Job(group.name, "mistake", lab.default_seed, path, declared_union, description, members))
     if nulls:
         wanted = [n for n in null_variants(lab) if variants is None or n.name in variants]
         # Null variants of independent functions share one grading; each is judged on its own checks.
-        for group in group_null_variants(lab, wanted, extract(reference)):
-            path = write_notebook(variant_notebook(lab, group.source), notebooks / f"{group.name}.ipynb")
-            description = "; ".join(m.description for m in group.members)
-            others.append(Job(group.name, "null", lab.default_seed, path, group.must_fail, description, group.members))
+        for null_group in group_null_variants(lab, wanted, reference_source) if grouped else [
+            NullGroup((n,)) for n in wanted
+        ]:
+            path = write_notebook(variant_notebook(lab, null_group.source), notebooks / f"{null_group.name}.ipynb")
+            description = "; ".join(m.description for m in null_group.members)
+            members = tuple(Member(m.name, m.must_fail, m.description, m.must_fail) for m in null_group.members)
+            others.append(
+                Job(null_group.name, "null", lab.default_seed, path, null_group.must_fail, description, members)
+            )
     if variants is not None:
         known = {judged.variant for j in others for judged in j.judged()}
         unknown = set(variants) - known
         if unknown:
             raise ValueError(f"validate {lab.id}: no variant named {', '.join(sorted(unknown))}")
-        others = [j for j in others if j.variant in variants or j.members]
+        others = [j for j in others if j.variant in variants or j.members or j.kind == "mistake"]
     return jobs + others
 
 
@@ -192,11 +238,14 @@ def validate_lab(
     quick: bool = False,
     nulls: bool = True,
     variants: list[str] | None = None,
+    grouped: bool = True,
 ) -> ValidationReport:
     """Grade the reference on ``seeds``, the stub, each mistake file (default: the lab's own) and each null variant.
 
     Declared correct alternatives (``EXPECT_FAILED = []``) run on every seed, or on the lab's
     default seed only when ``quick``; ``variants`` restricts everything but the reference to those names.
+    Null variants of independent functions and known mistakes of independent steps share gradings
+    (``autograder.nulls``, ``autograder.mistake_groups``) unless ``grouped`` is False.
     """
     seeds = list(lab.calibration_seeds if seeds is None else seeds)
     mistakes = mistake_files(lab) if mistakes is None else mistakes
@@ -205,7 +254,7 @@ def validate_lab(
         root = out_dir or Path(tmp)
         jobs = validation_jobs(
             lab, root / "notebooks", seeds, alternative_seeds=alternative_seeds,
-            mistakes=mistakes, nulls=nulls, variants=variants,
+            mistakes=mistakes, nulls=nulls, variants=variants, grouped=grouped,
         )
         reuse: dict[str, tuple[str, ...]] = {}  # variant -> steps copied from the reference at the same seed
         reference_agrees: dict[int, bool] = {}
@@ -221,24 +270,28 @@ def validate_lab(
             student = f"{job.variant}-seed{job.seed}"
             result = grade_submission(job.notebook, student, lab, root / "graded", options)
             failed = [c["id"] for c in result["checks"] if c["outcome"] != "passed"]
-            expected = job.expected_failed or ()
-            grouped = bool(job.members)  # a check of another member fails for that member, not this one
-            return [
-                VariantOutcome(
-                    variant=part.variant, seed=job.seed, description=part.description, score=result["score"],
-                    max_score=result["max_score"], failed=[c for c in failed if not grouped or c in own],
-                    expected_failed=None if part.expected_failed is None else list(own),
-                    agrees=part.agrees([c for c in failed if c in own] if grouped else failed, result["status"]),
+            shared_with = [m.name for m in job.members]
+            outcomes = []
+            for part in job.judged():
+                # a member of a group is judged on its own checks: another member's fail for that member
+                judged = [c for c in result["checks"] if part.judged_on is None or c["id"] in part.judged_on]
+                own_failed = [c for c in failed if part.judged_on is None or c in part.judged_on]
+                expected = part.expected_failed or ()
+                outcomes.append(VariantOutcome(
+                    variant=part.variant, seed=job.seed, description=part.description,
+                    score=round(sum(float(c["points"]) for c in judged), 4) if job.members else result["score"],
+                    max_score=float(sum(float(c["max_points"]) for c in judged)) if job.members else result["max_score"],
+                    failed=own_failed,
+                    expected_failed=None if part.expected_failed is None else list(part.expected_failed),
+                    agrees=part.agrees(own_failed, result["status"]),
                     kind=job.kind, timing=result["timing"], metrics=read_metrics(root / "graded" / student),
                     reused_steps=list(options.reuse_steps),
+                    graded_with=[name for name in shared_with if name != part.variant],
                     messages={
-                        c["id"]: c["message"] for c in result["checks"]
-                        if (c["outcome"] != "passed" or c["id"] in expected) and (not grouped or c["id"] in own)
+                        c["id"]: c["message"] for c in judged if c["outcome"] != "passed" or c["id"] in expected
                     },
-                )
-                for part in job.judged()
-                for own in [part.expected_failed or ()]
-            ]
+                ))
+            return outcomes
 
         # The reference first, on every seed: the variants reuse its steps they cannot change.
         references = [j for j in jobs if j.kind == "reference"]
