@@ -13,10 +13,9 @@ import pytest
 
 def xdist_group_of(item: pytest.Item) -> str:
     """The group a test runs in: its module, or its lab for a lab's ``validate`` run."""
-    module = item.nodeid.split("::", 1)[0]
-    if item.nodeid.startswith("tests/test_labs.py::test_lab_validates["):
-        return item.nodeid.split("[", 1)[1].rstrip("]")
-    return module
+    if item.path.name == "test_labs.py" and getattr(item, "originalname", "") == "test_lab_validates":
+        return str(item.callspec.params["lab_id"])
+    return item.nodeid.split("::", 1)[0].split("@", 1)[0]
 
 
 #: The labs' validate runs, longest first (wall seconds on 2 cores, CI of 2026-12-02): started
@@ -29,7 +28,12 @@ def run_order(item: pytest.Item) -> int:
     return LONGEST_VALIDATES.index(group) if group in LONGEST_VALIDATES else len(LONGEST_VALIDATES)
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    # Marked as it is collected: xdist turns the mark into the test's group in its own
+    # ``pytest_collection_modifyitems``, which runs before this file's (a mark added there is
+    # too late, and every test becomes a group of its own: module fixtures built on both workers).
+    item.add_marker(pytest.mark.xdist_group(xdist_group_of(item)))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     items.sort(key=run_order)  # stable: every other test keeps its place
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(xdist_group_of(item)))
