@@ -21,7 +21,7 @@ from nbformat.v4 import new_code_cell
 
 from autograder.grading import GradeOptions, grade_submission, selected_checks
 from autograder.intake import extract
-from autograder.labspec import LabSpec
+from autograder.labspec import CheckSpec, LabSpec
 from autograder.mistake_groups import MistakeGroup, MistakeReach, group_mistakes, mistake_reach
 from autograder.notebooks import (
     declared_failures,
@@ -50,6 +50,7 @@ class VariantOutcome:
     messages: dict[str, str] = field(default_factory=dict)
     metrics: dict[str, float] = field(default_factory=dict)
     reused_steps: list[str] = field(default_factory=list)
+    adopted_checks: list[str] = field(default_factory=list)  # outcomes taken from the reference (same seed)
     graded_with: list[str] = field(default_factory=list)  # the other variants of a shared grading
     kind: str = "mistake"  # "reference", "stub", "mistake", "alternative" or "null"
 
@@ -81,6 +82,8 @@ class ValidationReport:
             elif o.kind == "null" and o.agrees:
                 failed = f"every check of the function ({len(o.expected_failed or [])})"
             reused = f"  [reused: {', '.join(o.reused_steps)}]" if o.reused_steps else ""
+            if o.adopted_checks:
+                reused += f"  [{len(o.adopted_checks)} checks as the reference's]"
             if o.graded_with:
                 reused += f"  [graded with: {', '.join(o.graded_with)}]"
             lines.append(
@@ -224,6 +227,38 @@ def validation_jobs(
     return jobs + others
 
 
+def adopted_checks(
+    checks: list[CheckSpec], reused_steps: tuple[str, ...], reference_rows: dict[str, dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[CheckSpec]]:
+    """Split ``checks`` into the reference's rows for those that read only reused steps, and the rest.
+
+    A check reads the artifacts of the steps it ``needs``; when each of those was copied from the
+    reference's grading at the same seed, it reads the very files the reference's check read, so
+    its outcome is the reference's (which passed: reuse is only used once the reference agrees).
+    """
+    reused = set(reused_steps)
+    adopted = [c for c in checks if c.needs and set(c.needs) <= reused and c.id in reference_rows]
+    return [reference_rows[c.id] for c in adopted], [c for c in checks if c not in adopted]
+
+
+def with_adopted(lab: LabSpec, result: dict[str, Any], adopted: list[dict[str, Any]]) -> dict[str, Any]:
+    """``result`` with the adopted reference rows put back in the lab's check order, and rescored.
+
+    A grading that did not happen (``status`` "error") fails the adopted checks too, as it would have.
+    """
+    if not adopted:
+        return result
+    if result["status"] != "graded":
+        adopted = [c | {"outcome": "error", "points": 0.0, "message": result["error"]} for c in adopted]
+    rows = {c["id"]: c for c in [*result["checks"], *adopted]}
+    checks = [rows[c.id] for c in lab.checks if c.id in rows]
+    return result | {
+        "checks": checks,
+        "score": round(sum(float(c["points"]) for c in checks), 4),
+        "max_score": float(sum(float(c["max_points"]) for c in checks)),
+    }
+
+
 def validate_lab(
     lab: LabSpec,
     out_dir: Path | None = None,
@@ -258,17 +293,28 @@ def validate_lab(
         )
         reuse: dict[str, tuple[str, ...]] = {}  # variant -> steps copied from the reference at the same seed
         reference_agrees: dict[int, bool] = {}
+        reference_rows: dict[int, dict[str, dict[str, Any]]] = {}  # seed -> check id -> the reference's row
 
         def run(job: Job) -> list[VariantOutcome]:
             options = GradeOptions(profile=profile, seed=job.seed, sandbox=sandbox, data_dir=data_dir)
             if job.kind == "null":  # only the checks of the function that does nothing: their steps, nothing else
                 options.check_ids = list(job.expected_failed or ())
+            adopted: list[dict[str, Any]] = []
+            reused: tuple[str, ...] = ()  # the reference's steps this grading relies on
             if job.variant in reuse and reference_agrees.get(job.seed):
-                needed = {step.name for step in lab.steps_for(selected_checks(lab, options))}
-                options.reuse_steps = tuple(step for step in reuse[job.variant] if step in needed)
+                checks = selected_checks(lab, options)
+                needed = {step.name for step in lab.steps_for(checks)}
+                reused = tuple(step for step in reuse[job.variant] if step in needed)
+                if job.kind == "mistake":
+                    adopted, checks = adopted_checks(checks, reused, reference_rows[job.seed])
+                    options.check_ids = [c.id for c in checks]
+                still_needed = {step.name for step in lab.steps_for(checks)}
+                options.reuse_steps = tuple(step for step in reused if step in still_needed)
                 options.reuse_from = root / "graded" / f"reference-seed{job.seed}" / "stage1"
             student = f"{job.variant}-seed{job.seed}"
-            result = grade_submission(job.notebook, student, lab, root / "graded", options)
+            result = with_adopted(lab, grade_submission(job.notebook, student, lab, root / "graded", options), adopted)
+            if job.kind == "reference":
+                reference_rows[job.seed] = {c["id"]: c for c in result["checks"]}
             failed = [c["id"] for c in result["checks"] if c["outcome"] != "passed"]
             shared_with = [m.name for m in job.members]
             outcomes = []
@@ -285,7 +331,8 @@ def validate_lab(
                     expected_failed=None if part.expected_failed is None else list(part.expected_failed),
                     agrees=part.agrees(own_failed, result["status"]),
                     kind=job.kind, timing=result["timing"], metrics=read_metrics(root / "graded" / student),
-                    reused_steps=list(options.reuse_steps),
+                    reused_steps=list(reused),
+                    adopted_checks=[c["id"] for c in adopted],
                     graded_with=[name for name in shared_with if name != part.variant],
                     messages={
                         c["id"]: c["message"] for c in judged if c["outcome"] != "passed" or c["id"] in expected

@@ -31,3 +31,23 @@ def test_a_rebound_global_counts_as_a_change(tmp_path: Path) -> None:
     reused = set(reusable_steps(lab, reference, rebound))
     assert "vocab" in reused  # build_vocab uses no numpy
     assert {"encode", "sequences", "sample_greedy"}.isdisjoint(reused)  # these reach `np`
+
+
+def test_checks_of_reused_steps_take_the_reference_outcome(tmp_path: Path) -> None:
+    """A mistake is checked again only where its steps ran: the other checks read the reference's files."""
+    from autograder.validate import validate_lab
+
+    lab = load_lab("bptt_numpy")
+    mistake = lab.mistakes_dir / "tanh_derivative.py"
+    report = validate_lab(lab, tmp_path / "out", seeds=[0], mistakes=[mistake], nulls=False)
+    assert report.ok, report.text()
+    row = next(o for o in report.outcomes if o.variant == mistake.stem)
+    by_id = {c.id: c for c in lab.checks}
+    adopted = set(row.adopted_checks)
+    # Exactly the checks that read only copied steps, and still part of its score.
+    assert adopted == {c.id for c in lab.checks if set(c.needs) <= set(row.reused_steps)} and adopted
+    assert row.max_score == sum(c.points for c in lab.checks)
+    rerun = (tmp_path / "out" / "graded" / "tanh_derivative-seed0" / "stage2" / "checks.json").read_text()
+    assert not [c for c in adopted if f'"{c}"' in rerun], "an adopted check ran again in stage 2"
+    assert all(by_id[c].needs for c in adopted)
+    assert f"[{len(adopted)} checks as the reference's]" in report.text()

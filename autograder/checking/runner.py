@@ -31,10 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(paths.project_root()))
     lab = load_lab(args.lab)
-    if lab.framework == "keras":  # the checks import it anyway: size its pools before any op
-        from autograder.sandbox.threads import apply_tensorflow_threads
-
-        apply_tensorflow_threads()
+    # TensorFlow is not imported here: checks that read no model (the stub's, a data function's)
+    # run without it, and when a check does import it, TF_NUM_INTRAOP_THREADS and
+    # TF_NUM_INTEROP_THREADS (``thread_environment``) size its pools as the stage's share.
     pytest_args = [
         str(lab.checks_dir),
         "-p", "autograder.checking.plugin",

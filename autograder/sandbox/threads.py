@@ -8,8 +8,10 @@ workers steal time from the other grading. So each stage is told its share inste
 process has had running at once in the last minute; ``AUTOGRADER_STAGE_THREADS=N`` in the grader's
 environment fixes it (a Dask worker host shared with other work, say).
 
-The share reaches the sandbox as environment variables (``thread_environment``); the stage
-runners apply the TensorFlow part with ``apply_tensorflow_threads`` right after importing it.
+The share reaches the sandbox as environment variables (``thread_environment``), which
+TensorFlow reads when its runtime starts; the harvest runner, which imports TensorFlow before the
+student's code anyway, also applies it with ``apply_tensorflow_threads``. The check runner does
+not import TensorFlow, so checks that read no model never pay for it.
 """
 
 from __future__ import annotations
