@@ -27,9 +27,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	PYTHON=$(PYTHON) bash scripts/host-setup.sh
-	# Two test workers (tests/conftest.py groups them) and one thread per sandboxed stage: measured
-	# faster than two on these CPUs (benchmarks/README.md, "One thread per stage").
-	AUTOGRADER_STAGE_THREADS=1 $(PY) -m pytest -q -n 2 --dist loadgroup --durations=30 tests
+	# Two test workers (tests/conftest.py groups them; --no-loadscope-reorder keeps its order, the
+	# long validate runs first, where xdist would start the modules with the most tests) and one
+	# thread per sandboxed stage: measured faster than two on these CPUs (benchmarks/README.md).
+	AUTOGRADER_STAGE_THREADS=1 $(PY) -m pytest -q -n 2 --dist loadgroup --no-loadscope-reorder --durations=30 tests
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check autograder assignments reference tests benchmarks

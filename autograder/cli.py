@@ -321,7 +321,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", default=None, help="comma-separated seeds (default: the lab's calibration seeds)")
     p.add_argument("--out", default=None)
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--sandbox", default="bwrap")
+    p.add_argument("--sandbox", default="bwrap",
+                   help="bwrap (default), docker, or fork: the lab's own notebooks forked from a process that "
+                        "imported TensorFlow once (no isolation: they are trusted; saves two imports a grading)")
     p.add_argument("--profile", default="ci")
     p.add_argument("--json", default=None, help="also write the report as JSON here")
     p.add_argument("--data", default=None, help="the instructor's data folder (class profile)")

@@ -46,11 +46,15 @@ def selected_checks(lab: LabSpec, options: GradeOptions) -> list[CheckSpec]:
     return checks
 
 
+#: Backends that isolate nothing (rlimits only): for trusted notebooks, never for students' code.
+UNISOLATED = ("subprocess", "fork")
+
+
 def open_sandbox(options: GradeOptions) -> Sandbox:
     """The backend ``options`` names; refuses the unisolated one unless explicitly allowed."""
-    if options.sandbox == "subprocess" and not options.unsafe_no_sandbox:
+    if options.sandbox in UNISOLATED and not options.unsafe_no_sandbox:
         raise SandboxUnavailable(
-            "refusing to run student code without a sandbox: the `subprocess` backend isolates "
+            f"refusing to run student code without a sandbox: the `{options.sandbox}` backend isolates "
             "nothing; use the bwrap backend, or pass --unsafe-no-sandbox for trusted notebooks only"
         )
     return make_sandbox(options.sandbox)

@@ -42,12 +42,12 @@ from autograder.notebooks import (
     write_notebook,
 )
 
-LABS = ("bptt_numpy", "char_rnn", "vgg16_transfer", "ner_lstm", "seq2seq_gru")
+LABS = ("bptt_numpy", "char_rnn", "vgg16_transfer", "ner_lstm", "seq2seq_gru", "densenet")
 OUTPUT = Path(__file__).parent / "output" / "released"
 #: The most seconds one lab's notebook may take, top to bottom, on a loaded 2-core CPU (measured: see the report).
 KERNEL_SECONDS = 240
 #: The pictures each lab's experiments must draw at least.
-PICTURES = {"bptt_numpy": 3, "char_rnn": 1, "vgg16_transfer": 2, "ner_lstm": 2, "seq2seq_gru": 1}
+PICTURES = {"bptt_numpy": 3, "char_rnn": 1, "vgg16_transfer": 2, "ner_lstm": 2, "seq2seq_gru": 1, "densenet": 2}
 #: What a student on Colab adds that is not installed where grading (or this kernel) runs.
 COLAB_ONLY = """\
 import seaborn as sns
@@ -127,7 +127,7 @@ def save_pictures(notebook: nbformat.NotebookNode, lab_id: str) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def labs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    """Each lab's filled notebook executed (one kernel at a time), then the five graded two at a time."""
+    """Each lab's filled notebook executed (one kernel at a time), then the six graded two at a time."""
     assert set(LABS) <= set(available_labs())
     runs: dict[str, dict] = {}
     for lab_id in LABS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from autograder.sandbox.base import Sandbox, SandboxUnavailable
 
-BACKENDS = ("bwrap", "docker", "subprocess")
+BACKENDS = ("bwrap", "docker", "subprocess", "fork")
 DEFAULT_BACKEND = "bwrap"
 
 
@@ -22,4 +22,8 @@ def make_sandbox(name: str) -> Sandbox:
         from autograder.sandbox.subprocess_backend import SubprocessSandbox
 
         return SubprocessSandbox()
+    if name == "fork":
+        from autograder.sandbox.fork_backend import ForkSandbox
+
+        return ForkSandbox()
     raise SandboxUnavailable(f"unknown sandbox backend {name!r} (known: {', '.join(BACKENDS)})")
