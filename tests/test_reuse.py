@@ -42,12 +42,10 @@ def test_checks_of_reused_steps_take_the_reference_outcome(tmp_path: Path) -> No
     report = validate_lab(lab, tmp_path / "out", seeds=[0], mistakes=[mistake], nulls=False)
     assert report.ok, report.text()
     row = next(o for o in report.outcomes if o.variant == mistake.stem)
-    by_id = {c.id: c for c in lab.checks}
     adopted = set(row.adopted_checks)
     # Exactly the checks that read only copied steps, and still part of its score.
     assert adopted == {c.id for c in lab.checks if set(c.needs) <= set(row.reused_steps)} and adopted
     assert row.max_score == sum(c.points for c in lab.checks)
     rerun = (tmp_path / "out" / "graded" / "tanh_derivative-seed0" / "stage2" / "checks.json").read_text()
     assert not [c for c in adopted if f'"{c}"' in rerun], "an adopted check ran again in stage 2"
-    assert all(by_id[c].needs for c in adopted)
     assert f"[{len(adopted)} checks as the reference's]" in report.text()

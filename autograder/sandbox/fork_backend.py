@@ -61,7 +61,7 @@ class Zygote:
         self._socket = ours
         self._send_lock = threading.Lock()
         self._changed = threading.Condition()
-        self._pids: dict[int, int | str] = {}  # request id -> pid, or the error
+        self._pids: dict[int, int] = {}  # request id -> pid
         self._exits: dict[int, int] = {}  # pid -> exit code
         self._ready = False
         self._alive = True
@@ -97,7 +97,7 @@ class Zygote:
                     elif "exit" in message:
                         self._exits[int(message["pid"])] = int(message["exit"])
                     else:
-                        self._pids[int(message["id"])] = message.get("pid") or str(message.get("error"))
+                        self._pids[int(message["id"])] = int(message["pid"])
                     self._changed.notify_all()
         with self._changed:
             self._alive = False
@@ -114,10 +114,10 @@ class Zygote:
             socket.send_fds(self._socket, [(json.dumps(message) + "\n").encode()], [output_fd])
         with self._changed:
             self._changed.wait_for(lambda: request_id in self._pids or not self._alive, STARTUP_TIMEOUT_S)
-            answer = self._pids.pop(request_id, "the fork server is gone")
-        if isinstance(answer, str):
-            raise SandboxUnavailable(f"the fork server could not start the stage: {answer}")
-        return answer
+            pid = self._pids.pop(request_id, None)
+        if pid is None:
+            raise SandboxUnavailable("the fork server is gone: it could not start the stage")
+        return pid
 
     def exit_code(self, pid: int, timeout: float | None) -> int | None:
         """The child's exit code once it has ended (waits up to ``timeout`` s; 0: just look)."""

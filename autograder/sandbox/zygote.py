@@ -10,8 +10,7 @@ code itself. It isolates nothing (no namespaces, the grader's own user): trusted
 
 Protocol, one JSON object per message on a Unix stream socket, each ending with a newline:
 a request ``{"id", "argv", "env", "cwd", "limits"}`` arrives with the write end of an output pipe
-as an SCM_RIGHTS file descriptor; the server answers ``{"id", "pid"}`` (or ``{"id", "error"}``),
-and ``{"pid", "exit"}`` when that child ends (a negative exit is the signal that ended it).
+as an SCM_RIGHTS file descriptor; the server answers ``{"id", "pid"}``, and ``{"pid", "exit"}`` when that child ends (a negative exit is the signal that ended it).
 """
 
 from __future__ import annotations
