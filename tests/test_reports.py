@@ -1,7 +1,9 @@
 """Reports: CSV exports, per-student feedback pages and the class report, looked at in a real Chromium.
 
-A small bptt_numpy class is graded for real (the cheap lab: ~15 s); char_rnn's pictures are drawn
-from real grading output kept in tests/data/reports/char_rnn (JSON only, no model is trained here).
+A small bptt_numpy class is graded for real (the cheap lab: ~15 s); char_rnn's and vgg16_transfer's
+pictures are drawn from real grading output kept in tests/data/reports/char_rnn and
+tests/data/reports/vgg16_transfer, densenet's confusion matrix from tests/data/reports/densenet (JSON and
+npz only, no model is trained here).
 The screenshots are kept under tests/output/reports/ (printed by the tests).
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import io
 import json
 import shutil
 import subprocess
@@ -30,6 +33,8 @@ from tests.helpers import reference_notebook, reference_plus
 
 HERE = Path(__file__).resolve().parent
 CHAR_RNN_RESULTS = HERE / "data" / "reports" / "char_rnn"
+VGG_RESULTS = HERE / "data" / "reports" / "vgg16_transfer"
+DENSENET_RESULTS = HERE / "data" / "reports" / "densenet"
 SCREENSHOTS = HERE / "output" / "reports"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -65,7 +70,7 @@ RECEIVED = DUE + timedelta(days=1.5)
 def graded(tmp_path_factory) -> dict:
     """A bptt_numpy class graded for real into a gradebook, with hostile display names, one submission
     handed in a day and a half late (10% a day) and one notebook that cannot be read; reported from the
-    gradebook (``latest_results``) together with char_rnn's kept output."""
+    gradebook (``latest_results``) together with char_rnn's and vgg16_transfer's kept output."""
     root = tmp_path_factory.mktemp("reports")
     folder = root / "submissions"
     folder.mkdir()
@@ -85,7 +90,7 @@ def graded(tmp_path_factory) -> dict:
     results = grade_all(submissions, load_lab("bptt_numpy"), out, GradeOptions(), workers=1, progress=False,
                         gradebook=Gradebook(db_url), late_policy=LatePolicy(DUE, penalty_per_day=0.1))
     assert {r["student_name"]: r["status"] for r in results}[SCRIPT_NAME] == "graded"
-    found = records.sort_records(records.from_gradebook(db_url) + records.from_results_folders([CHAR_RNN_RESULTS]))
+    found = records.sort_records(records.from_gradebook(db_url) + records.from_results_folders([CHAR_RNN_RESULTS, VGG_RESULTS]))
     report = root / "report"
     files = build_reports(found, report)
     by_name = {r["student_name"]: r for r in found}
@@ -109,9 +114,10 @@ def test_grades_csv_applies_the_late_penalty_and_totals(graded):
     assert float(late["bptt_numpy"]) == pytest.approx(block["final_score"]) and block["final_score"] < 11.0
     assert float(late["bptt_numpy late penalty"]) == pytest.approx(block["penalty_points"])
     assert float(by_name[SCRIPT_NAME]["bptt_numpy"]) == 12.5
-    reference = by_name["reference"]
-    assert float(reference["char_rnn"]) == 14.0 and reference["bptt_numpy"] == ""
-    assert float(reference["max_total"]) == 12.5 + 14.0
+    reference = by_name["reference"]  # the kept char_rnn and vgg16_transfer gradings of the reference
+    assert float(reference["char_rnn"]) == 14.0 and float(reference["vgg16_transfer"]) == 14.0
+    assert reference["bptt_numpy"] == ""
+    assert float(reference["max_total"]) == 12.5 + 14.0 + 14.0
     for row in rows:
         for cell in row:
             assert not cell.startswith(csv_exports.FORMULA_STARTS), f"formula cell {cell!r} in grades.csv"
@@ -250,6 +256,131 @@ def test_char_rnn_pictures_from_real_artifacts(graded):
     assert len(seen["images"]) == 1 and seen["images"][0][0] > 500
 
 
+CONFUSION_TITLE = "Your model on the held-out images: confusion matrix"
+
+
+def _kept_confusion(student: str) -> tuple[dict, float]:
+    """The held-out confusion table and accuracy stage 2 kept for a vgg16_transfer student."""
+    checks = json.loads((VGG_RESULTS / student / "stage2" / "checks.json").read_text())
+    return checks["figures"]["heldout_confusion"], checks["metrics"]["heldout_accuracy"]
+
+
+def test_vgg16_confusion_matrix_from_real_grading(graded):
+    """rescaling_in_model fails heldout_accuracy: its page still shows the matrix, which says why."""
+    table, accuracy = _kept_confusion("rescaling_in_model")
+    counts = np.array(table["counts"])
+    assert counts.sum() == 200 and np.trace(counts) == round(accuracy * 200) == 40  # the figure the check measured
+    assert (counts[:, 2] == 40).all(), "the kept grading: every held-out image taken for blue_checks"
+    seen = seen_in_browser(_page(graded, "rescaling_in_model", "vgg16_transfer"), "feedback-vgg16_transfer-rescaling.png", 3400)
+    text = " ".join(seen["text"].split())
+    assert "FAIL: Trained by the grader" in text and CONFUSION_TITLE in text
+    assert "Each row is the true class of the grader's held-out images, each column the class your model predicted" in text
+    assert "40 of 200 held-out images are right" in text
+    assert "Most often: red_stripes taken for blue_checks, 40 times (3 other confusions as often)" in text
+    assert "Your model gave all 200 images the same class, blue_checks" in text
+    assert "Adam at 0.003, sparse categorical cross-entropy, 10 epochs on VGG16-preprocessed images" in text
+    assert "could not be drawn" not in text
+    # the preprocess bars, the short run and, one more, the confusion matrix: all decoded by the browser
+    assert [alt for _, _, alt in seen["images"]][-1] == CONFUSION_TITLE and len(seen["images"]) == 3, seen["images"]
+    assert all(w > 300 and h > 150 for w, h, _ in seen["images"]), seen["images"]
+
+    reference = _page(graded, "reference", "vgg16_transfer").read_text()
+    assert "200 of 200 held-out images are right. None of the images was taken for another class." in reference
+
+
+def test_a_grading_without_figures_gives_a_page_without_the_matrix(tmp_path):
+    """checks.json of an older grading (no "figures"): the page keeps its other pictures, no error, no note."""
+    from autograder.reports.feedback_pages import page_html
+
+    old = tmp_path / "rescaling_in_model"
+    shutil.copytree(VGG_RESULTS / "rescaling_in_model", old)
+    checks = json.loads((old / "stage2" / "checks.json").read_text())
+    del checks["figures"]
+    (old / "stage2" / "checks.json").write_text(json.dumps(checks))
+    (record,) = records.from_results_folders([tmp_path])
+    assert records.figures_of(record) == {} and records.metrics_of(record)["heldout_accuracy"] == 0.2
+    page = page_html(record)
+    assert CONFUSION_TITLE not in page and "held-out images are right" not in page and "could not be drawn" not in page
+    assert "Your preprocess, channel by channel" in page and page.count('src="data:image/png;base64,') == 2
+
+    new = page_html(records.from_results_folders([VGG_RESULTS / "rescaling_in_model"])[0])
+    assert CONFUSION_TITLE in new and new.count('src="data:image/png;base64,') == 3
+    for record in records.from_results_folders([CHAR_RNN_RESULTS]):  # char_rnn's kept output has no "figures" either
+        assert records.figures_of(record) == {}
+        assert "could not be drawn" not in page_html(record)
+
+
+def test_densenet_draws_its_confusion_matrix_from_the_kept_table(tmp_path):
+    from autograder.checking.artifacts import Artifacts
+    from autograder.checking.figures import confusion_table
+    from autograder.reports.lab_figures import ReportContext, panels_for
+
+    lab = load_lab("densenet")
+    names = ("h_stripes", "v_stripes", "checks", "disc", "noise")
+    table = confusion_table([0, 0, 1, 1, 2, 3, 3, 3, 4, 4], [0, 1, 1, 1, 2, 0, 0, 3, 4, 4], names)
+    context = ReportContext(lab=lab, result={"checks": []}, artifacts=Artifacts(tmp_path, {"steps": {}}),
+                            profile_name="ci", seed=0, figures={"heldout_confusion": table})
+    panels, notes = panels_for(context)
+    assert notes == [] and [p.title for p in panels] == ["Your DenseNet on the held-out images: confusion matrix"]
+    caption = panels[0].caption
+    assert "7 of 10 held-out images are right" in caption and "Most often: disc taken for h_stripes, 2 times." in caption
+    profile = lab.profile("ci")
+    assert f"Adam at {float(profile['grader_learning_rate']):g}, sparse categorical cross-entropy, {profile['epochs']} epochs" in caption
+    assert panels[0].png[:8] == b"\x89PNG\r\n\x1a\n"
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(io.BytesIO(panels[0].png))
+    assert pixels.shape[0] > 300 and pixels.shape[1] > 300 and float(np.std(pixels[..., :3])) > 0.05
+    context.figures = {}  # an older grading, or a heldout_accuracy that never ran: no panel, no note
+    assert panels_for(context) == ([], [])
+
+
+def test_densenet_pages_from_real_grading(tmp_path):
+    """head_no_softmax (logits under the probabilities loss) fails heldout_accuracy; its page shows the matrix."""
+    from autograder.reports.feedback_pages import write_pages
+
+    found = records.from_results_folders([DENSENET_RESULTS])
+    assert {r["student"]: r["score"] for r in found} == {"head_no_softmax": 18.0, "reference": 20.5}
+    pages = write_pages(found, tmp_path)
+    seen = seen_in_browser(pages[("head_no_softmax", "densenet")], "feedback-densenet-head_no_softmax.png", 2600)
+    text = " ".join(seen["text"].split())
+    assert "FAIL: Trained by the grader" in text and "Your DenseNet on the held-out images: confusion matrix" in text
+    assert "40 of 200 held-out images are right. Most often: noise taken for checks, 32 times." in text
+    profile = load_lab("densenet").profile("ci")
+    regimen = f"Adam at {float(profile['grader_learning_rate']):g}, sparse categorical cross-entropy, {profile['epochs']} epochs"
+    assert f"({regimen} on images scaled to [0, 1])" in text
+    assert [alt for _, _, alt in seen["images"]] == ["Your DenseNet on the held-out images: confusion matrix"]
+    assert seen["images"][0][0] > 300 and seen["images"][0][1] > 300
+    reference = pages[("reference", "densenet")].read_text()
+    assert "199 of 200 held-out images are right. Most often: checks taken for disc, 1 time." in reference
+
+
+def test_confusion_table_counts_and_odd_predictions():
+    from autograder.checking.figures import confusion_table
+
+    table = confusion_table(np.array([0, 1, 2, 2, 1, 0]), np.array([0, 2, 2, 2, 1, 1]), ["a", "b", "c"])
+    assert table == {"labels": ["a", "b", "c"], "counts": [[1, 1, 0], [0, 1, 1], [0, 0, 2]]}
+    # a class id the model cannot have (7, -1), a non-number, a fraction: left out, never an error
+    odd = confusion_table([0, 1, 2, 0, 1, 2], np.array([7, -1, np.nan, 0.5, 1, 2.0]), ("a", "b", "c"))
+    assert odd["counts"] == [[0, 0, 0], [0, 1, 0], [0, 0, 1]]
+    assert confusion_table([0, 1], ["x", "y"], ["a", "b"])["counts"] == [[0, 0], [0, 0]]
+    assert confusion_table([0, 1, 1], [1], ["a", "b"])["counts"] == [[0, 1], [0, 0]]  # unequal lengths: the common part
+    assert json.loads(json.dumps(table)) == table  # plain JSON: ints and strings only
+
+
+def test_checks_json_keeps_the_figures_beside_the_metrics(tmp_path):
+    from autograder.checking.plugin import write_results
+
+    path = tmp_path / "checks.json"
+    figures = {"heldout_confusion": {"labels": ["a"], "counts": [[3]]}, "broken": {"x": object()}}
+    write_results(path, [], {}, [], {"heldout_accuracy": 1.0}, figures)
+    payload = json.loads(path.read_text())
+    assert payload["metrics"] == {"heldout_accuracy": 1.0}
+    assert payload["figures"] == {"heldout_confusion": {"labels": ["a"], "counts": [[3]]}}  # what JSON cannot hold is left out
+    write_results(path, [], {}, [])
+    assert json.loads(path.read_text())["figures"] == {}
+
+
 def test_page_of_a_submission_that_could_not_be_graded(graded):
     seen = seen_in_browser(_page(graded, "-2+3 broken", "bptt_numpy"), "feedback-not-graded.png", 1400)
     assert "Your submission could not be graded." in seen["text"] and "Score: 0 / 12.5" in seen["text"]
@@ -271,8 +402,8 @@ def test_class_report_in_the_browser(graded):
     assert f"{passed} / {len(bptt)}" in text
     mean = sum(records.final_score(r) for r in graded["records"] if r["lab"] == "bptt_numpy") / 4
     assert f"mean {mean:.2f}" in text
-    # histograms (2 labs), the concept chart and the timing chart, all decoded by the browser
-    assert len(seen["images"]) == 4 and all(w > 300 for w, _, _ in seen["images"]), seen["images"]
+    # histograms (3 labs), the concept chart and the timing chart, all decoded by the browser
+    assert len(seen["images"]) == 5 and all(w > 300 for w, _, _ in seen["images"]), seen["images"]
 
 
 def test_report_command_from_the_gradebook_and_from_results_folders(graded, tmp_path):

@@ -19,7 +19,7 @@ import numpy as np
 from assignments.ner_lstm.harvest import probes
 from autograder.checking.plugin import load_reference
 from autograder.reports.lab_figures import Panel, ReportContext
-from autograder.reports.plots import new_figure, png_bytes
+from autograder.reports.plots import confusion_figure, new_figure, png_bytes
 
 MISSING = "(none)"
 OTHER = "(other)"
@@ -42,19 +42,7 @@ def predict_confusion(context: ReportContext) -> Panel | None:
         for t, tag in enumerate(want):
             got = row[t] if t < len(row) else MISSING
             counts[index[tag], index.get(str(got), index[OTHER])] += 1
-    figure = new_figure(5.6, 4.0)
-    axes = figure.add_subplot()
-    image = axes.imshow(counts, cmap="Blues")
-    axes.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=7)
-    axes.set_yticks(range(len(p["id_to_tag"])), p["id_to_tag"], fontsize=7)
-    axes.set_xlabel("tag your predict_tags returned")
-    axes.set_ylabel("tag it should return")
-    for i in range(counts.shape[0]):
-        for j in range(counts.shape[1]):
-            if counts[i, j]:
-                colour = "white" if counts[i, j] > counts.max() / 2 else "black"
-                axes.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=7, color=colour)
-    figure.colorbar(image, ax=axes, shrink=0.7)
+    figure = confusion_figure(counts, p["id_to_tag"], labels, "tag your predict_tags returned", "tag it should return")
     right = int(np.trace(counts[:, : len(p["id_to_tag"])]))
     return Panel(
         title="Your predict_tags: confusion matrix on the probe sentences",

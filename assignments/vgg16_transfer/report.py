@@ -3,9 +3,11 @@
 - preprocess: the mean of each output channel on the grader's random images, beside what VGG16's
   preprocessing gives (RGB to BGR, the ImageNet channel means subtracted, no scaling), as Keras
   documents it;
-- the short run under the student's own compile settings: the loss before and after.
+- the short run under the student's own compile settings: the loss before and after;
+- the held-out confusion matrix stage 2's heldout_accuracy kept (true class against the class the
+  model predicted, after the grader's own training regimen): counts only, never the held-out images.
 
-Reads npz (without pickle) and JSON artifacts only; never loads the saved models.
+Reads npz (without pickle) and JSON artifacts and stage 2's recorded tables only; never loads the saved models.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import math
 import numpy as np
 
 from assignments.vgg16_transfer.harvest import probes
+from autograder.reports.confusion import heldout_confusion_panel
 from autograder.reports.lab_figures import Panel, ReportContext
 from autograder.reports.plots import new_figure, png_bytes
 
@@ -72,4 +75,9 @@ def own_short_run(context: ReportContext) -> Panel | None:
     )
 
 
-PANELS = (preprocess_channels, own_short_run)
+heldout_confusion = heldout_confusion_panel(
+    title="Your model on the held-out images: confusion matrix",
+    regimen="Adam at {grader_learning_rate:g}, sparse categorical cross-entropy, {epochs} epochs on VGG16-preprocessed images",
+)
+
+PANELS = (preprocess_channels, own_short_run, heldout_confusion)

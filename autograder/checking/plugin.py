@@ -69,6 +69,7 @@ class GradingSession:
         self.started: dict[str, float] = {}
         self.authoring_errors: list[str] = []
         self._metrics: dict[str, float] = {}
+        self._figures: dict[str, Any] = {}
 
     # -- fixtures -----------------------------------------------------------------
     @pytest.fixture(scope="session")
@@ -96,6 +97,15 @@ class GradingSession:
     def metrics(self) -> dict[str, float]:
         """Measured figures a check records (``metrics["heldout_bpc"] = 2.1``) for calibration."""
         return self._metrics
+
+    @pytest.fixture(scope="session")
+    def figures(self) -> dict[str, Any]:
+        """Tables a check measured for the feedback pages (not calibration figures): JSON values only.
+
+        ``figures["heldout_confusion"] = confusion_table(...)`` (``autograder.checking.figures``);
+        written under checks.json's ``"figures"``. Counts and names only, never held-out data.
+        """
+        return self._figures
 
     @pytest.fixture(scope="session")
     def reference(self) -> ModuleType:
@@ -156,7 +166,8 @@ class GradingSession:
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         write_results(
-            Path(self.config.getoption("--ag-results")), self.selected, self.outcomes, self.authoring_errors, self._metrics
+            Path(self.config.getoption("--ag-results")), self.selected, self.outcomes, self.authoring_errors, self._metrics,
+            self._figures,
         )
 
 
@@ -185,7 +196,10 @@ def write_results(
     outcomes: dict[str, dict[str, Any]],
     authoring_errors: list[str],
     metrics: dict[str, float] | None = None,
+    figures: dict[str, Any] | None = None,
 ) -> None:
+    """checks.json: one row per check, the authoring errors, ``metrics`` (floats, for calibration) and
+    ``figures`` (JSON tables for the feedback pages; one that JSON cannot hold is left out)."""
     rows = []
     for spec in checks:
         found = outcomes.get(spec.id)
@@ -210,10 +224,23 @@ def write_results(
         "checks": rows,
         "authoring_errors": authoring_errors,
         "metrics": metrics or {},
+        "figures": _json_values(figures or {}),
         "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 2),
     }
     path.write_text(json.dumps(payload, indent=1))
+
+
+def _json_values(figures: dict[str, Any]) -> dict[str, Any]:
+    """``figures`` without the entries ``json`` cannot write (a picture must never cost the results)."""
+    kept = {}
+    for key, value in figures.items():
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError):
+            continue
+        kept[str(key)] = value
+    return kept
 
 
 _IMPORT_LOCK = threading.Lock()

@@ -23,7 +23,7 @@ from pathlib import Path
 from autograder.intake import AST_LOCK
 
 #: Fixtures the engine's pytest plugin provides (``autograder/checking/plugin.py``).
-PLUGIN_FIXTURES = frozenset({"lab", "profile", "seed", "data_dir", "artifacts", "metrics", "reference"})
+PLUGIN_FIXTURES = frozenset({"lab", "profile", "seed", "data_dir", "artifacts", "metrics", "figures", "reference"})
 
 
 class ExtractionError(ValueError):

@@ -18,7 +18,14 @@ from typing import Any
 
 from autograder.labspec import LabSpec, LabSpecError, load_lab
 from autograder.reports import lab_figures
-from autograder.reports.records import Record, display_name, final_score, manifest_of, metrics_of
+from autograder.reports.records import (
+    Record,
+    display_name,
+    figures_of,
+    final_score,
+    manifest_of,
+    metrics_of,
+)
 from autograder.reports.render import render
 from autograder.student_ids import is_safe_student_id, visible_characters
 
@@ -82,7 +89,7 @@ def page_html(record: Record) -> str:
     panels: list[lab_figures.Panel] = []
     panel_notes: list[str] = []
     if lab is not None and record.get("status") != "error":
-        context = lab_figures.context_for(lab, record, manifest, metrics_of(record))
+        context = lab_figures.context_for(lab, record, manifest, metrics_of(record), figures_of(record))
         if context is not None:
             panels, panel_notes = lab_figures.panels_for(context)
     checks = [

@@ -6,7 +6,9 @@ The hook is a small trusted-side module. It declares::
 
 Each function draws one panel from one student's artifacts, read through
 ``context.artifacts`` (``json(step)``, ``arrays(step)``: JSON and npz without
-pickle, symlinks and oversized files refused). It may use the lab's own
+pickle, symlinks and oversized files refused), and what stage 2's checks measured:
+``context.metrics`` (floats) and ``context.figures`` (small JSON tables such as a
+held-out confusion matrix: counts only, never the held-out data). It may use the lab's own
 trusted code (its probes, the reference solution) to draw what the answer
 should look like beside the student's. It must never load a saved model or
 import anything the student wrote. A function returns None when it has
@@ -65,6 +67,8 @@ class ReportContext:
     profile_name: str
     seed: int
     metrics: dict[str, float] = field(default_factory=dict)
+    #: Tables stage 2's checks kept for these pages (``figures["heldout_confusion"]``: labels, counts).
+    figures: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def profile(self) -> dict[str, Any]:
@@ -111,7 +115,13 @@ def panels_for(context: ReportContext) -> tuple[list[Panel], list[str]]:
     return drawn, notes
 
 
-def context_for(lab: LabSpec, record: dict[str, Any], manifest: dict[str, Any] | None, metrics: dict[str, float]) -> ReportContext | None:
+def context_for(
+    lab: LabSpec,
+    record: dict[str, Any],
+    manifest: dict[str, Any] | None,
+    metrics: dict[str, float],
+    figures: dict[str, dict[str, Any]] | None = None,
+) -> ReportContext | None:
     """A context when the record kept its artifacts and trusted manifest; else None."""
     directory = record.get("result_dir")
     if not directory or manifest is None:
@@ -122,5 +132,5 @@ def context_for(lab: LabSpec, record: dict[str, Any], manifest: dict[str, Any] |
     return ReportContext(
         lab=lab, result=record, artifacts=Artifacts(artifacts_dir, manifest),
         profile_name=str(manifest.get("profile") or "ci"), seed=int(manifest.get("seed") or lab.default_seed),
-        metrics=metrics,
+        metrics=metrics, figures=dict(figures or {}),
     )

@@ -106,10 +106,27 @@ def manifest_of(record: Record) -> dict[str, Any] | None:
 
 def metrics_of(record: Record) -> dict[str, float]:
     """The figures stage 2's checks measured (``metrics["heldout_bpc"]``), if kept."""
-    directory = record.get("result_dir")
-    payload = _read_json(Path(directory) / "stage2" / "checks.json") if directory else None
-    metrics = (payload or {}).get("metrics") or {}
+    metrics = _checks_payload(record).get("metrics")
+    if not isinstance(metrics, dict):
+        return {}
     return {str(k): float(v) for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def figures_of(record: Record) -> dict[str, dict[str, Any]]:
+    """The tables stage 2's checks kept for the feedback pages (``figures["heldout_confusion"]``), if kept.
+
+    Only entries that are JSON objects; an older grading (no ``"figures"`` in checks.json) gives {}.
+    """
+    figures = _checks_payload(record).get("figures")
+    if not isinstance(figures, dict):
+        return {}
+    return {str(k): v for k, v in figures.items() if isinstance(v, dict)}
+
+
+def _checks_payload(record: Record) -> dict[str, Any]:
+    """Stage 2's ``checks.json`` of a record, or {} when it was not kept."""
+    directory = record.get("result_dir")
+    return (_read_json(Path(directory) / "stage2" / "checks.json") if directory else None) or {}
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

@@ -59,14 +59,21 @@ def features_batch(seed, profile, reference):
 
 
 @pytest.fixture(scope="session")
-def heldout(seed, profile, data_dir):
-    """(x, y) held-out images scaled to [0, 1] and labels, drawn or read on this side only."""
-    size = int(profile["image_size"])
+def heldout_class_names(profile, data_dir) -> tuple[str, ...]:
+    """The held-out labels' class names, by class id: the sorted train/ folders (class), else data.CLASS_NAMES."""
     if profile.get("data") == "folder":
         if data_dir is None:
             raise FileNotFoundError("the class profile needs --data DIR with a test/ folder")
-        names = data.class_names(data_dir / "train")
-        images, labels = data.read_image_folder(data_dir / "test", size, names)
+        return tuple(data.class_names(data_dir / "train"))
+    return tuple(data.CLASS_NAMES)
+
+
+@pytest.fixture(scope="session")
+def heldout(seed, profile, data_dir, heldout_class_names):
+    """(x, y) held-out images scaled to [0, 1] and labels, drawn or read on this side only."""
+    size = int(profile["image_size"])
+    if profile.get("data") == "folder":
+        images, labels = data.read_image_folder(data_dir / "test", size, list(heldout_class_names))
     else:
         images, labels = data.synthetic_images(seed + HELDOUT_SEED_OFFSET, "heldout", int(profile["heldout_images"]), size)
     return data.scale(images), labels

@@ -7,6 +7,7 @@ import numpy as np
 from assignments.densenet.harvest import base, graph, probes
 from autograder.checking import check
 from autograder.checking.compare import assert_shape
+from autograder.checking.figures import confusion_table
 
 PREPROCESS_ATOL = 1e-4
 
@@ -438,11 +439,13 @@ def test_densenet_compression(net_models):
 
 
 @check("heldout_accuracy")
-def test_heldout_accuracy(trained_model, heldout, profile, metrics):
+def test_heldout_accuracy(trained_model, heldout, heldout_class_names, profile, metrics, figures):
     x, y = heldout
     probs = trained_model.predict(x, batch_size=100, verbose=0)
-    accuracy = float(np.mean(np.argmax(probs, axis=-1) == y))
+    predicted = np.argmax(probs, axis=-1)
+    accuracy = float(np.mean(predicted == y))
     metrics["heldout_accuracy"] = accuracy
+    figures["heldout_confusion"] = confusion_table(y, predicted, heldout_class_names)  # the feedback page's picture
     threshold = float(profile["min_accuracy"])
     assert accuracy >= threshold, (
         f"trained by the grader (Adam at {float(profile['grader_learning_rate']):g}, sparse categorical cross-entropy, "
