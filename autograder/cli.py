@@ -178,7 +178,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         lab, Path(args.out) if args.out else None, seeds=seeds, workers=args.workers, sandbox=args.sandbox,
         profile=args.profile, reuse_reference=not args.no_reuse, data_dir=Path(args.data) if args.data else None,
         quick=args.quick, nulls=not args.no_nulls, variants=args.variants.split(",") if args.variants else None,
-        grouped=not args.one_by_one,
+        grouped=not args.one_by_one, train_memo=not args.no_train_memo,
     )
     print(report.text())
     if args.json:
@@ -329,6 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=None, help="the instructor's data folder (class profile)")
     p.add_argument("--no-reuse", action="store_true",
                    help="run every step of every mistake (default: copy the reference's steps a mistake cannot change)")
+    p.add_argument("--no-train-memo", action="store_true",
+                   help="fit every model (default under fork: a fit that starts from exactly the state of one "
+                   "already run takes that fit's result)")
     p.add_argument("--quick", action="store_true",
                    help="correct alternatives on the default seed only (default: on every calibration seed)")
     p.add_argument("--no-nulls", action="store_true", help="skip the null variants (functions that do nothing)")

@@ -37,6 +37,9 @@ class GradeOptions:
     #: Validate only (trusted notebooks): steps copied from the reference's stage-1 folder.
     reuse_steps: tuple[str, ...] = ()
     reuse_from: Path | None = None
+    #: Validate only (trusted notebooks run unisolated): a store of fits shared between gradings, so a fit
+    #: that starts from a state already trained from is not run twice (``autograder/harvest/train_memo.py``).
+    train_memo: Path | None = None
 
 
 def selected_checks(lab: LabSpec, options: GradeOptions) -> list[CheckSpec]:
@@ -56,6 +59,11 @@ def open_sandbox(options: GradeOptions) -> Sandbox:
         raise SandboxUnavailable(
             f"refusing to run student code without a sandbox: the `{options.sandbox}` backend isolates "
             "nothing; use the bwrap backend, or pass --unsafe-no-sandbox for trusted notebooks only"
+        )
+    if options.train_memo is not None and options.sandbox not in UNISOLATED:
+        raise SandboxUnavailable(
+            "a store of fits shared between gradings is for the lab's own notebooks only (validate, run unisolated): "
+            "a sandboxed submission must never read what another grading wrote"
         )
     return make_sandbox(options.sandbox)
 
@@ -110,6 +118,7 @@ def grade_submission(
             lab, submission, work, sandbox,
             seed=seed, profile_name=options.profile, steps=steps,
             data_dir=options.data_dir, prepared_dir=prepared, limits=options.limits, gpu=options.gpu,
+            train_memo=options.train_memo,
         )
         manifest = harvest.manifest
         if options.reuse_steps and options.reuse_from is not None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from nbformat.v4 import new_code_cell
 
-from autograder.grading import GradeOptions, grade_submission, selected_checks
+from autograder.grading import UNISOLATED, GradeOptions, grade_submission, selected_checks
 from autograder.intake import extract
 from autograder.labspec import CheckSpec, LabSpec
 from autograder.mistake_groups import MistakeGroup, MistakeReach, group_mistakes, mistake_reach
@@ -51,6 +51,7 @@ class VariantOutcome:
     metrics: dict[str, float] = field(default_factory=dict)
     reused_steps: list[str] = field(default_factory=list)
     adopted_checks: list[str] = field(default_factory=list)  # outcomes taken from the reference (same seed)
+    memo_fits: list[str] = field(default_factory=list)  # steps whose fit repeated one already run (train_memo)
     graded_with: list[str] = field(default_factory=list)  # the other variants of a shared grading
     kind: str = "mistake"  # "reference", "stub", "mistake", "alternative" or "null"
 
@@ -84,6 +85,8 @@ class ValidationReport:
             reused = f"  [reused: {', '.join(o.reused_steps)}]" if o.reused_steps else ""
             if o.adopted_checks:
                 reused += f"  [{len(o.adopted_checks)} checks as the reference's]"
+            if o.memo_fits:
+                reused += f"  [same start, fit reused: {', '.join(o.memo_fits)}]"
             if o.graded_with:
                 reused += f"  [graded with: {', '.join(o.graded_with)}]"
             lines.append(
@@ -107,6 +110,15 @@ class ValidationReport:
                 lines.append(f"  {o.variant:<32} seed {o.seed}: {figures}")
         lines.append("all agree" if self.ok else "DISAGREEMENT: the checks and the declared variants do not match")
         return "\n".join(lines)
+
+
+def memo_hits(student_dir: Path) -> list[str]:
+    """The steps of a grading whose fit was answered from validate's store (``autograder.harvest.train_memo``)."""
+    try:
+        steps = json.loads((student_dir / "stage1" / "manifest.json").read_text()).get("steps", {})
+    except (OSError, ValueError):
+        return []
+    return [name for name, record in steps.items() if record.get("train_memo") == "hit"]
 
 
 def read_metrics(student_dir: Path) -> dict[str, float]:
@@ -274,6 +286,7 @@ def validate_lab(
     nulls: bool = True,
     variants: list[str] | None = None,
     grouped: bool = True,
+    train_memo: bool = True,
 ) -> ValidationReport:
     """Grade the reference on ``seeds``, the stub, each mistake file (default: the lab's own) and each null variant.
 
@@ -283,6 +296,9 @@ def validate_lab(
     (``autograder.nulls``, ``autograder.mistake_groups``) unless ``grouped`` is False.
     ``sandbox="fork"`` runs every stage forked from one process that imported TensorFlow once
     (``autograder/sandbox/fork_backend.py``): the notebooks are the lab's own, so they need no isolation.
+    Under an unisolated backend, a fit that starts from exactly the state of one already run (a
+    mistake elsewhere, an optimizer the grader replaces) is answered from a store shared by the
+    gradings (``autograder/harvest/train_memo.py``) unless ``train_memo`` is False.
     """
     seeds = list(lab.calibration_seeds if seeds is None else seeds)
     mistakes = mistake_files(lab) if mistakes is None else mistakes
@@ -296,11 +312,13 @@ def validate_lab(
         reuse: dict[str, tuple[str, ...]] = {}  # variant -> steps copied from the reference at the same seed
         reference_agrees: dict[int, bool] = {}
         reference_rows: dict[int, dict[str, dict[str, Any]]] = {}  # seed -> check id -> the reference's row
+        memo = root / "train-memo" if train_memo and sandbox in UNISOLATED else None
 
         def run(job: Job) -> list[VariantOutcome]:
             # The lab's own notebooks are trusted: validate may run them unisolated (``fork``, ``subprocess``).
             options = GradeOptions(
                 profile=profile, seed=job.seed, sandbox=sandbox, data_dir=data_dir, unsafe_no_sandbox=True,
+                train_memo=memo,
             )
             if job.kind == "null":  # only the checks of the function that does nothing: their steps, nothing else
                 options.check_ids = list(job.expected_failed or ())
@@ -338,6 +356,7 @@ def validate_lab(
                     kind=job.kind, timing=result["timing"], metrics=read_metrics(root / "graded" / student),
                     reused_steps=list(reused),
                     adopted_checks=[c["id"] for c in adopted],
+                    memo_fits=memo_hits(root / "graded" / student),
                     graded_with=[name for name in shared_with if name != part.variant],
                     messages={
                         c["id"]: c["message"] for c in judged if c["outcome"] != "passed" or c["id"] in expected

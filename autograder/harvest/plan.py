@@ -75,6 +75,7 @@ class Harvest:
         profile: dict[str, Any],
         data_dir: Path | None,
         prepared_dir: Path | None = None,
+        train_memo: Path | None = None,
     ) -> None:
         self.step_name = step_name
         self.student = student
@@ -86,6 +87,10 @@ class Harvest:
         self.prepared_dir = prepared_dir
         self.rng = rng_for(seed, step_name)
         self._arrays: dict[str, np.ndarray] = {}
+        #: validate only: the store of fits shared by trusted gradings (``autograder.harvest.train_memo``).
+        self.train_memo = train_memo
+        #: what ``fit`` did with that store (``train_memo.STATUSES``), None when the step did not fit.
+        self.memo_status: str | None = None
 
     def function(self, name: str) -> Callable[..., Any]:
         """The student's function ``name``; MissingFunction if it is not defined."""
@@ -97,6 +102,18 @@ class Harvest:
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Call the student's function ``name``."""
         return self.function(name)(*args, **kwargs)
+
+    def fit(self, model: Any, x: Any, y: Any, **fit_kwargs: Any) -> dict[str, list[float]]:
+        """``model.fit(x, y, **fit_kwargs)``; returns its history (metric -> one float per epoch).
+
+        Under validate, a fit that starts from exactly the state of one already run is
+        answered from the store instead (``autograder.harvest.train_memo``); otherwise
+        this is plain ``model.fit``.
+        """
+        from autograder.harvest.train_memo import memo_fit
+
+        history, self.memo_status = memo_fit(model, x, y, self.train_memo, self.student, **fit_kwargs)
+        return history
 
     def save_arrays(self, **arrays: Any) -> None:
         """Add numeric arrays to ``<step>.npz`` (written at once)."""

@@ -101,6 +101,7 @@ def run_step(name: str, timeout_s: float, job: dict[str, Any], student: types.Mo
         profile=job["profile"],
         data_dir=Path(job["data_dir"]) if job.get("data_dir") else None,
         prepared_dir=Path(job["prepared_dir"]) if job.get("prepared_dir") else None,
+        train_memo=Path(job["train_memo"]) if job.get("train_memo") else None,
     )
     set_seeds(int(job["seed"]), job["framework"])
     started = time.monotonic()
@@ -126,7 +127,10 @@ def run_step(name: str, timeout_s: float, job: dict[str, Any], student: types.Mo
         status, error = "error", student_traceback(err)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-    return {"status": status, "error": error, "duration_s": round(time.monotonic() - started, 3)}
+    record = {"status": status, "error": error, "duration_s": round(time.monotonic() - started, 3)}
+    if harvest.memo_status is not None and harvest.train_memo is not None:
+        record["train_memo"] = harvest.memo_status
+    return record
 
 
 def main(job_path: str) -> int:

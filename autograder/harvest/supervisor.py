@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder import paths
+from autograder.harvest.train_memo import STATUSES as MEMO_STATUSES
 from autograder.intake import ExtractedSubmission
 from autograder.labspec import LabSpec, StepSpec
 from autograder.sandbox import Limits, Sandbox, SandboxRequest
@@ -39,6 +40,11 @@ class StepRecord:
     status: str  # ok | error | timeout | not implemented | missing function | not run
     error: str | None = None
     duration_s: float = 0.0
+    train_memo: str | None = None  # validate only: what the step's fit did with the store (train_memo.STATUSES)
+
+    def as_dict(self) -> dict[str, Any]:
+        record = {"status": self.status, "error": self.error, "duration_s": self.duration_s}
+        return record if self.train_memo is None else record | {"train_memo": self.train_memo}
 
 
 @dataclass
@@ -102,8 +108,13 @@ def run_harvest(
     prepared_dir: Path | None = None,
     limits: Limits | None = None,
     gpu: str | None = None,
+    train_memo: Path | None = None,
 ) -> HarvestResult:
-    """Run stage 1 for one submission in ``work_dir``; return the trusted manifest."""
+    """Run stage 1 for one submission in ``work_dir``; return the trusted manifest.
+
+    ``train_memo``: validate only, for trusted notebooks run unisolated: the store of fits
+    shared by its gradings (``autograder.harvest.train_memo``).
+    """
     started = time.monotonic()
     profile = lab.profile(profile_name)
     steps = [_with_profile_timeout(spec, profile) for spec in (lab.steps if steps is None else steps)]
@@ -129,14 +140,17 @@ def run_harvest(
             break
         launches += 1
         launch, exit_code, killed_for, output = _launch(
-            lab, work_dir, sandbox, remaining, seed, profile_name, data_dir, prepared_dir, limits, gpu, budget_end
+            lab, work_dir, sandbox, remaining, seed, profile_name, data_dir, prepared_dir, limits, gpu, budget_end,
+            train_memo,
         )
         outputs.append(output)
         if launch.peak_rss_kb:
             peak_rss_kb = max(peak_rss_kb or 0, launch.peak_rss_kb)
         cpu_s += launch.cpu_s
         for name, record in launch.ended.items():
-            records[name] = StepRecord(record["status"], record.get("error"), record.get("duration_s", 0.0))
+            records[name] = StepRecord(
+                record["status"], record.get("error"), record.get("duration_s", 0.0), record.get("train_memo")
+            )
         if launch.missing_modules:
             import_info["missing_modules"] = launch.missing_modules
         if not launch.imported:
@@ -171,7 +185,7 @@ def run_harvest(
         "sha256": submission.sha256,
         "import": import_info,
         "dropped": [d.__dict__ for d in submission.dropped],
-        "steps": {spec.name: records.get(spec.name, StepRecord("not run")).__dict__ for spec in steps},
+        "steps": {spec.name: records.get(spec.name, StepRecord("not run")).as_dict() for spec in steps},
         "runner_reported_peak_rss_kb": peak_rss_kb,  # a claim of the runner, for benchmarks only
         "runner_reported_cpu_s": round(cpu_s, 2),  # likewise (the launches that ended normally)
     }
@@ -212,6 +226,7 @@ def _launch(
     limits: Limits | None,
     gpu: str | None,
     budget_end: float,
+    train_memo: Path | None = None,
 ) -> tuple[_Launch, int | None, str | None, str]:
     """Run the runner once over ``steps``; return what it did and why it stopped."""
     events_path = work_dir / "events.jsonl"
@@ -229,6 +244,7 @@ def _launch(
         "profile": lab.profile(profile_name),
         "data_dir": str(data_dir) if data_dir else None,
         "prepared_dir": str(prepared_dir) if prepared_dir else None,
+        "train_memo": str(train_memo) if train_memo else None,
         "import_timeout_s": lab.import_timeout_s,
         "steps": [{"name": s.name, "timeout_s": s.timeout_s} for s in steps],
     }
@@ -330,6 +346,7 @@ def _read_events(path: Path, state: _Launch) -> None:
                 "status": _known_status(event.get("status")),
                 "error": None if event.get("error") is None else str(event.get("error"))[:4000],
                 "duration_s": _as_float(event.get("duration_s")),
+                "train_memo": event.get("train_memo") if event.get("train_memo") in MEMO_STATUSES else None,
             }
             running = None
         elif kind == "done":

@@ -88,8 +88,8 @@ def _student_model(h: Harvest):  # noqa: ANN202
 def _fit(h: Harvest, model, x: np.ndarray, y: np.ndarray, epochs: int) -> list[float]:  # noqa: ANN001
     if model.optimizer is None:
         raise BadOutput("the model is not compiled: call model.compile(...) in build_model")
-    history = model.fit(x, y, epochs=epochs, batch_size=int(h.profile["batch_size"]), verbose=0, shuffle=True)
-    return [float(v) for v in history.history.get("loss", [])]
+    history = h.fit(model, x, y, epochs=epochs, batch_size=int(h.profile["batch_size"]), verbose=0, shuffle=True)
+    return history.get("loss", [])
 
 
 @step("train_own")

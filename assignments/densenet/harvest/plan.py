@@ -132,8 +132,8 @@ def train(h: Harvest) -> None:
         optimizer=keras.optimizers.Adam(float(h.profile["grader_learning_rate"])),
         loss="sparse_categorical_crossentropy",
     )
-    model.fit(
-        data.scale(images), labels,
+    h.fit(
+        model, data.scale(images), labels,
         epochs=int(h.profile["epochs"]), batch_size=int(h.profile["batch_size"]), shuffle=True, verbose=0,
     )
     h.save_model(model)

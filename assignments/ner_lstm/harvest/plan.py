@@ -145,9 +145,9 @@ def train(h: Harvest) -> None:
     vocab, x, y = data.grader_pipeline(h.profile, h.seed, h.data_dir)
     built = _fresh_model(h, vocab)
     built.compile(optimizer=keras.optimizers.Adam(learning_rate=float(h.profile["learning_rate"])), loss=contract_loss(built, x))
-    history = built.fit(x, y, epochs=int(h.profile["epochs"]), batch_size=int(h.profile["batch_size"]), verbose=0)
+    history = h.fit(built, x, y, epochs=int(h.profile["epochs"]), batch_size=int(h.profile["batch_size"]), verbose=0)
     h.save_model(built)
-    losses = [float(v) for v in history.history.get("loss", [])]
+    losses = history.get("loss", [])
     h.save_json({"loss": [v if np.isfinite(v) else None for v in losses]})
 
 

@@ -139,13 +139,13 @@ def train(h: Harvest) -> None:
     models = _models(h.call("build_models", vocab.src_vocab_size, vocab.tgt_vocab_size,
                             latent_dim=int(h.profile["latent_dim"]), embedding_dim=int(h.profile["embedding_dim"])))
     grader_compile(models[0], h.profile)
-    history = models[0].fit(
-        [data.encoder_ids, data.decoder_input], data.decoder_target,
+    history = h.fit(
+        models[0], [data.encoder_ids, data.decoder_input], data.decoder_target,
         epochs=int(h.profile["epochs"]), batch_size=int(h.profile["batch_size"]), shuffle=True, verbose=0,
     )
     for name, model in zip(MODEL_NAMES, models, strict=True):
         h.save_model(model, name)
-    h.save_json({"loss": [float(v) for v in history.history.get("loss", []) if np.isfinite(v)]})
+    h.save_json({"loss": [float(v) for v in history.get("loss", []) if np.isfinite(v)]})
 
 
 @step("own_training")
