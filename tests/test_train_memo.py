@@ -75,6 +75,10 @@ def test_any_difference_in_what_the_fit_reads_is_another_fit(tmp_path: Path) -> 
     moved = small_model()
     np.random.seed(123)  # the generators' state at the fit is part of what it reads
     assert memo_fit(moved, x, y, tmp_path, **FIT)[1] == STORED
+    drawn = small_model()
+    keras.random.normal((1,))  # Keras's global seed generator (keras.random without a seed) moved on
+    assert memo_fit(drawn, x, y, tmp_path, **FIT)[1] == STORED
+    assert memo_fit(small_model(), x, y, tmp_path, **FIT)[1] == HIT  # and the very same start still is one fit
 
 
 def test_a_notebook_function_the_config_names_is_keyed_by_its_source(tmp_path: Path) -> None:

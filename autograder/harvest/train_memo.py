@@ -188,7 +188,12 @@ def _strings(value: Any) -> set[str]:
 
 
 def _rng_states() -> list[str]:
-    """Digests of the random generators a fit could draw from: Python's, numpy's, TensorFlow's eager one."""
+    """Digests of the random generators a fit could draw from.
+
+    Python's and numpy's, TensorFlow's eager op-seed counter, and Keras's global
+    ``SeedGenerator`` (what ``keras.random`` draws from when no seed is given).
+    """
+    from keras.src.backend.common import global_state
     from tensorflow.python.eager import context
 
     states = [repr(random.getstate()), repr(np.random.get_state(legacy=False))]
@@ -197,6 +202,8 @@ def _rng_states() -> list[str]:
         states.append(repr((eager._seed, eager._rng.getstate() if eager._rng is not None else None)))
     except AttributeError as err:  # another TensorFlow: its counter cannot be read, so the fit must run
         raise Unkeyable(f"TensorFlow's eager random state is not readable: {err}") from None
+    generator = global_state.get_global_attribute("global_seed_generator")
+    states.append("none" if generator is None else repr(np.asarray(generator.state).tolist()))
     return [hashlib.sha256(s.encode()).hexdigest() for s in states]
 
 
