@@ -264,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--profile", default="ci", help="lab profile: ci (CPU, synthetic data) or class")
         p.add_argument("--seed", type=int, default=None, help="grading seed (default: the lab's)")
-        p.add_argument("--sandbox", default="bwrap", help="sandbox backend: bwrap (default), docker, subprocess")
+        p.add_argument("--sandbox", default="bwrap", help="sandbox backend: bwrap (default; warm stages as root), bwrap-cold, docker, subprocess")
         p.add_argument(
             "--unsafe-no-sandbox", action="store_true",
             help="allow --sandbox subprocess: student code runs unisolated (trusted notebooks only)",

@@ -1,5 +1,8 @@
 """Submissions that attack the grader, graded in one batch through the bwrap sandbox.
 
+The batch is graded twice: through bwrap's warm path (each stage forked from a server that
+imported TensorFlow once, then entering the sandbox bubblewrap built) and through its cold path
+(each stage a fresh interpreter in that sandbox); every test holds for both.
 Every attacker is the bptt_numpy reference plus one hostile cell, so whatever
 the attack does not break still earns its points; two honest students are
 graded in the same batch. Each test checks one attacker: no forged points, a
@@ -30,6 +33,11 @@ from autograder.sandbox.base import GiB
 LAB = "bptt_numpy"
 FULL = 12.5
 TOKEN = "autograder-attack-daemon-7f3a"
+#: In the grader's environment from before any stage starts: no stage may find it anywhere.
+SECRET = "autograder-grader-secret-5d1e"
+os.environ.setdefault("AUTOGRADER_TEST_SECRET", SECRET)
+#: Both paths of the bwrap backend.
+BWRAP_PATHS = ("bwrap", "bwrap-cold")
 
 try:
     make_sandbox("bwrap")
@@ -86,6 +94,65 @@ def rnn_step_forward(x, h_prev, Wx, Wh, b):
             report.append(str(address) + ": " + str(err))
     raise RuntimeError("network report | " + " | ".join(report))
 '''
+
+SNOOP = '''
+def rnn_step_forward(x, h_prev, Wx, Wh, b):
+    import mmap, os
+    import numpy as np
+    report = []
+    status = {l.split(":")[0]: l.split(":", 1)[1].strip() for l in open("/proc/self/status")}
+    report += [f"{k}={status.get(k)}" for k in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs")]
+    report.append("uid=" + str(os.getuid()) + " gid=" + str(os.getgid()) + " groups=" + str(os.getgroups()))
+    fds = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            fds.append(os.readlink("/proc/self/fd/" + fd))
+        except OSError:
+            pass
+    report.append("sockets=" + str(sum(f.startswith("socket:") for f in fds)))
+    import sys
+    report.append("warm=" + str("tensorflow" in sys.modules))  # only the warm server imported it
+    # The needles are kept masked (each byte XOR 0x55), and memory is unmasked into one scratch
+    # buffer that is never scanned itself: so the only plain copies are ones this code did not make.
+    masked = {bytes.fromhex(k): v for k, v in {NEEDLES}.items()}
+    control = bytes(c ^ 0x55 for c in next(k for k, v in masked.items() if v == "CONTROL"))  # a plain copy, on purpose
+    chunk = 1 << 23
+    scratch = mmap.mmap(-1, chunk + 64)
+    view = np.frombuffer(scratch, dtype=np.uint8)
+    window = memoryview(scratch)
+    own = (view.ctypes.data, view.ctypes.data + len(view))
+    found, scanned = set(), 0
+    with open("/proc/self/maps") as maps:
+        regions = [line.split() for line in maps]
+    with open("/proc/self/mem", "rb", 0) as mem:
+        for fields in regions:
+            start, end = (int(v, 16) for v in fields[0].split("-"))
+            if "r" not in fields[1] or (start < own[1] and own[0] < end):
+                continue
+            for at in range(start, end, chunk):
+                try:
+                    mem.seek(at)
+                    got = mem.readinto(window[: min(end, at + chunk + 64) - at])
+                except (OSError, ValueError, OverflowError):
+                    break
+                np.bitwise_xor(view[:got], 0x55, out=view[:got])
+                scanned += got
+                found.update(v for k, v in masked.items() if scratch.find(k, 0, got) >= 0)
+    del control
+    report.append(f"scanned={scanned}")
+    report.append("FOUND " + ",".join(sorted(found)))
+    raise RuntimeError("snoop report | " + " | ".join(report))
+'''
+
+
+#: What the snoop looks for in its own memory (it carries them masked, see ``masked``).
+SNOOP_NEEDLES = {SECRET: "SECRET", "honest_a": "OTHER-STUDENT", "reader.ipynb": "OTHER-STUDENT", "snoop-control-9c2b": "CONTROL"}
+
+
+def masked(text: str) -> str:
+    """``text`` with every byte XOR 0x55, in hex: the snoop's source never holds a plain needle."""
+    return bytes(c ^ 0x55 for c in text.encode()).hex()
+
 
 def once_in_step(function: str, attack: str, times: int = 1) -> str:
     """A cell that wraps ``function``: the first ``times`` calls after the contract step run ``attack``.
@@ -258,8 +325,8 @@ def processes_with(token: str) -> list[int]:
     return found
 
 
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+@pytest.fixture(scope="module", params=BWRAP_PATHS)
+def batch(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     if BWRAP_PROBLEM is not None:
         pytest.skip(f"bwrap sandbox unavailable: {BWRAP_PROBLEM}")
     lab = load_lab(LAB)
@@ -280,12 +347,13 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "planter": PLANTER,
         "killer": KILLER,
         "liar": LIAR,
+        "snoop": SNOOP.replace("{NEEDLES}", repr({masked(k): v for k, v in SNOOP_NEEDLES.items()})),
     }
     write_notebook(solution_notebook(lab), subs / "honest_a.ipynb")
     write_notebook(solution_notebook(lab), subs / "honest_b.ipynb")
     for student, cell in cells.items():
         write_notebook(variant_notebook(lab, cell), subs / f"{student}.ipynb")
-    options = GradeOptions(sandbox="bwrap", limits=Limits(memory_bytes=1 * GiB, max_processes=256))
+    options = GradeOptions(sandbox=request.param, limits=Limits(memory_bytes=1 * GiB, max_processes=256))
     started = time.monotonic()
     results = grade_all(discover(subs, LAB), lab, out, options, workers=2, progress=False)
     listener.close()
@@ -293,6 +361,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "results": {r["student"]: r for r in results},
         "out": out,
         "wall_s": time.monotonic() - started,
+        "path": request.param,
         "connections": listener.connections,
         "left_running": processes_with(TOKEN),
     }
@@ -420,6 +489,22 @@ def test_patched_comparisons_and_lying_objects_score_nothing(batch: dict[str, An
     assert points(batch, "liar", "rnn_forward_values") > 0
 
 
+def test_a_stage_holds_nothing_of_the_grader_or_other_students(batch: dict[str, Any]) -> None:
+    """No capability, not root, no socket of the fork server, no trace of the grader's environment or of
+    another submission anywhere in its memory (the warm path's children share the server's memory)."""
+    error = step_error(batch, "snoop", "step_forward")
+    assert "snoop report" in error, error
+    for field in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
+        assert f"{field}=0000000000000000" in error, error
+    assert "NoNewPrivs=1" in error and "sockets=0" in error, error
+    assert f"warm={batch['path'] == 'bwrap' and os.geteuid() == 0}" in error, error  # the path meant was taken
+    if os.geteuid() == 0:
+        assert "uid=0 " not in error and "groups=[]" in error, error
+    assert int(error.split("scanned=")[1].split()[0]) > 20_000_000, error  # the interpreter's whole memory was read
+    assert "FOUND CONTROL\n" in error + "\n", error  # the scan finds what is there, and nothing else
+    assert points(batch, "snoop", "clip_scales_when_over") > 0
+
+
 def test_batch_stays_within_budget(batch: dict[str, Any]) -> None:
     assert batch["wall_s"] < 150
 
@@ -444,23 +529,35 @@ def test_cli_refuses_without_sandbox(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 @needs_bwrap
-def test_unprivileged_and_isolated(tmp_path: Path) -> None:
-    """The sandboxed process has no capabilities, is not root (when we are) and sees no network."""
+@pytest.mark.parametrize("form", ["-c", "-m"])
+def test_unprivileged_and_isolated(tmp_path: Path, form: str) -> None:
+    """The sandboxed process has no capabilities, is not root (when we are) and sees no network.
+
+    ``-m``: a ``python -m MODULE`` stage, which the bwrap backend forks warm when it runs as root.
+    """
     from autograder.sandbox import SandboxRequest
 
     probe = (
         "import os, socket, json\n"
-        "caps = [l.split()[1] for l in open('/proc/self/status') if l.startswith('CapEff')]\n"
-        "print(json.dumps({'uid': os.getuid(), 'caps': caps[0], 'ifaces': sorted(os.listdir('/sys/class/net')) "
-        "if os.path.exists('/sys/class/net') else [], 'pid': os.getpid()}))\n"
+        "status = {l.split(':')[0]: l.split()[1] for l in open('/proc/self/status') if l.startswith(('Cap', 'NoNewPrivs'))}\n"
+        "print(json.dumps({'uid': os.getuid(), 'status': status, 'ifaces': sorted(os.listdir('/sys/class/net')) "
+        "if os.path.exists('/sys/class/net') else [], 'pid': os.getpid(), "
+        "'pids': sorted(int(p) for p in os.listdir('/proc') if p.isdigit())}))\n"
     )
+    (tmp_path / "probe_module.py").write_text(probe)
+    argv = [sys.executable, "-c", probe] if form == "-c" else [sys.executable, "-m", "probe_module"]
     process = make_sandbox("bwrap").start(
-        SandboxRequest(argv=[sys.executable, "-c", probe], env={"PATH": "/usr/bin:/bin"}, workdir=tmp_path, writable=[tmp_path])
+        SandboxRequest(argv=argv, env={"PATH": "/usr/bin:/bin"}, workdir=tmp_path, writable=[tmp_path])
     )
-    assert process.wait(60) == 0
+    assert process.wait(120) == 0, process.output()
     process.kill()
+    from autograder.sandbox.warm_bwrap import WarmStage
+
+    assert isinstance(process, WarmStage) == (form == "-m" and os.geteuid() == 0)
     seen = json.loads(process.output().strip().splitlines()[-1])
-    assert seen["caps"] == "0000000000000000"
-    assert seen["pid"] < 10  # a fresh pid namespace
+    assert seen["status"]["CapEff"] == "0000000000000000"
+    assert seen["status"]["CapBnd"] == "0000000000000000" and seen["status"]["NoNewPrivs"] == "1"
+    assert seen["pid"] < 10 and max(seen["pids"]) < 10  # a fresh pid namespace: nothing of the host in view
+    assert seen["ifaces"] in ([], ["lo"])
     if os.geteuid() == 0:
         assert seen["uid"] != 0

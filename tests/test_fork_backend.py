@@ -63,14 +63,18 @@ def test_students_code_is_never_forked_without_the_unsafe_flag() -> None:
 
 
 def test_fork_grades_a_keras_notebook_to_the_same_figures_as_bwrap(tmp_path: Path) -> None:
-    """char_rnn's reference on seed 0: same outcomes and the same measured figures, bit for bit."""
+    """char_rnn's reference on seed 0: same outcomes and the same measured figures, bit for bit.
+
+    Through a fresh interpreter in bubblewrap (``bwrap-cold``), through bubblewrap entered by a forked
+    stage (``bwrap``'s warm path, as root) and forked without a sandbox (``fork``).
+    """
     lab = load_lab("char_rnn")
     notebook = reference_notebook("char_rnn", tmp_path / "reference.ipynb")
     figures = {}
-    for backend in ("bwrap", "fork"):
+    for backend in ("bwrap-cold", "bwrap", "fork"):
         options = GradeOptions(seed=0, sandbox=backend, unsafe_no_sandbox=True)
         result = grade_submission(notebook, backend, lab, tmp_path / "graded", options)
         assert result["score"] == result["max_score"], [c for c in result["checks"] if c["outcome"] != "passed"]
         checks = json.loads((tmp_path / "graded" / backend / "stage2" / "checks.json").read_text())
         figures[backend] = checks["metrics"]
-    assert figures["fork"] == figures["bwrap"] and figures["fork"]
+    assert figures["fork"] == figures["bwrap-cold"] == figures["bwrap"] and figures["fork"]

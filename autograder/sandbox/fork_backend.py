@@ -41,7 +41,9 @@ STARTUP_TIMEOUT_S = 180.0
 class Zygote:
     """One server process and the thread that reads its answers."""
 
-    def __init__(self, preload: tuple[str, ...] = PRELOAD) -> None:
+    def __init__(self, preload: tuple[str, ...] = PRELOAD, inherit_environment: bool = True) -> None:
+        """``inherit_environment=False``: the server starts with the stages' base environment only, so
+        nothing of the grader's own environment is in the memory every child inherits."""
         from autograder.harvest.supervisor import base_environment
 
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -51,7 +53,8 @@ class Zygote:
         home = Path(self._home.name)
         for folder in ("home", "tmp"):
             (home / folder).mkdir()
-        env = dict(os.environ, **base_environment(home), **{SOCKET_FD_VARIABLE: str(theirs.fileno())})
+        inherited = dict(os.environ) if inherit_environment else {}
+        env = dict(inherited, **base_environment(home), **{SOCKET_FD_VARIABLE: str(theirs.fileno())})
         self._process = subprocess.Popen(
             [sys.executable, "-m", "autograder.sandbox.zygote", *preload],
             env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -103,15 +106,27 @@ class Zygote:
             self._alive = False
             self._changed.notify_all()
 
-    def fork(self, request: SandboxRequest, output_fd: int) -> int:
-        """Ask for a child running ``request``; its pid."""
+    def fork(self, request: SandboxRequest, output_fd: int, join: dict[str, object] | None = None) -> int:
+        """Ask for a child running ``request`` (inside the running sandbox ``join`` names, if any); its pid.
+
+        The request travels on a socket pair of its own that only the child reads.
+        """
         request_id = next(self._ids)
         message = {
-            "id": request_id, "argv": request.argv, "env": request.env, "cwd": str(request.workdir),
-            "limits": asdict(request.limits),
+            "argv": request.argv, "env": request.env, "cwd": str(request.workdir),
+            "limits": asdict(request.limits), "join": join,
         }
-        with self._send_lock:
-            socket.send_fds(self._socket, [(json.dumps(message) + "\n").encode()], [output_fd])
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            with self._send_lock:
+                socket.send_fds(self._socket, [(json.dumps({"id": request_id}) + "\n").encode()], [output_fd, theirs.fileno()])
+            theirs.close()
+            ours.sendall(json.dumps(message).encode())
+        except OSError:
+            pass  # the server is gone: answered below
+        finally:
+            theirs.close()
+            ours.close()
         with self._changed:
             self._changed.wait_for(lambda: request_id in self._pids or not self._alive, STARTUP_TIMEOUT_S)
             pid = self._pids.pop(request_id, None)
@@ -136,17 +151,20 @@ class Zygote:
         self._home.cleanup()
 
 
-_zygote: Zygote | None = None
+_zygotes: dict[bool, Zygote] = {}
 _zygote_lock = threading.Lock()
 
 
-def shared_zygote() -> Zygote:
-    """This process's server, started on first use (and again if it died)."""
-    global _zygote
+def shared_zygote(inherit_environment: bool = True) -> Zygote:
+    """This process's server, started on first use (and again if it died).
+
+    The ``fork`` backend's inherits the grader's environment; the warm bwrap backend's does not.
+    """
     with _zygote_lock:
-        if _zygote is None or not _zygote.alive:
-            _zygote = Zygote()
-        return _zygote
+        zygote = _zygotes.get(inherit_environment)
+        if zygote is None or not zygote.alive:
+            zygote = _zygotes[inherit_environment] = Zygote(inherit_environment=inherit_environment)
+        return zygote
 
 
 class ForkedStage:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from autograder.sandbox.base import Sandbox, SandboxUnavailable
 
-BACKENDS = ("bwrap", "docker", "subprocess", "fork")
+BACKENDS = ("bwrap", "bwrap-cold", "docker", "subprocess", "fork")
 DEFAULT_BACKEND = "bwrap"
 
 
 def make_sandbox(name: str) -> Sandbox:
     """The backend called ``name``; raises SandboxUnavailable when it cannot run here."""
-    if name == "bwrap":
+    if name == "bwrap":  # warm where it can be (root, a `python -m` stage, no GPU), cold otherwise
+        from autograder.sandbox.warm_bwrap import WarmBwrapSandbox
+
+        return WarmBwrapSandbox()
+    if name == "bwrap-cold":  # every stage a fresh interpreter
         from autograder.sandbox.bwrap_backend import BwrapSandbox
 
         return BwrapSandbox()
