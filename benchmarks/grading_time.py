@@ -103,12 +103,12 @@ def main() -> None:
     print(f"{'lab':<16} {'notebook':<10} {'sandbox':<8} " + " ".join(f"{c:>14}" for c in COLUMNS))
     for lab_id in args.labs:
         for sandbox in args.sandbox.split(","):
-            if sandbox == "fork":  # its server imports TensorFlow once per grader process: shown apart
+            if sandbox in ("fork", "bwrap"):  # its server imports TensorFlow once per grader process: shown apart
                 started = time.monotonic()
                 from autograder.sandbox.fork_backend import shared_zygote
 
-                shared_zygote()
-                print(f"# fork server started (TensorFlow imported once) in {time.monotonic() - started:.1f} s")
+                shared_zygote(inherit_environment=sandbox == "fork")  # bwrap's warm server: none of ours
+                print(f"# {sandbox} server started (TensorFlow imported once) in {time.monotonic() - started:.1f} s")
             for kind, m in measure(lab_id, args.repeats, sandbox, tuple(args.notebooks.split(","))).items():
                 print(f"{lab_id:<16} {kind:<10} {sandbox:<8} " + " ".join(f"{m[c]:>14.2f}" for c in COLUMNS), flush=True)
 
