@@ -28,8 +28,11 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from dataclasses import replace
+from pathlib import Path
 
 from autograder.sandbox import cgroups
 from autograder.sandbox.base import CappedOutput, SandboxRequest, SandboxUnavailable
@@ -40,7 +43,7 @@ from autograder.sandbox.bwrap_backend import (
     mount_arguments,
     namespace_arguments,
 )
-from autograder.sandbox.fork_backend import Zygote, shared_zygote
+from autograder.sandbox.fork_backend import STARTUP_TIMEOUT_S, Zygote, shared_zygote
 from autograder.sandbox.ns_join import start_ticks
 from autograder.sandbox.sandbox_user import hand_over
 
@@ -59,6 +62,10 @@ READY_TIMEOUT_S = 60.0
 
 def warm_enabled() -> bool:
     return os.environ.get("AUTOGRADER_BWRAP_WARM", "1") != "0"
+
+
+_warm_works: bool | None = None
+_warm_lock = threading.Lock()
 
 
 class WarmStage(BwrapProcess):
@@ -138,12 +145,45 @@ class WarmBwrapSandbox(BwrapSandbox):
         argv = request.argv
         return (
             self._as_root and self._user is not None and request.gpu is None and warm_enabled()
-            and len(argv) >= 3 and argv[0] == sys.executable and argv[1] == "-m"
+            and len(argv) >= 3 and argv[0] == sys.executable and argv[1] == "-m" and self.warm_works()
         )
+
+    def warm_works(self) -> bool:
+        """Whether a warm stage can enter a sandbox here; found out once per process, by trying.
+
+        Where it cannot (``setns`` refused by a container's seccomp profile, say), every stage runs
+        cold instead, with one warning: a grading never fails because the warm path does not work.
+        """
+        global _warm_works
+        with _warm_lock:
+            if _warm_works is None:
+                _warm_works = self._probe_warm()
+            return _warm_works
+
+    def _probe_warm(self) -> bool:
+        with tempfile.TemporaryDirectory(prefix="autograder-warm-probe-") as folder:
+            request = SandboxRequest(
+                argv=[sys.executable, "-m", "autograder.sandbox.ns_join"], env={"PATH": "/usr/bin:/bin"},
+                workdir=Path(folder), writable=[Path(folder)],
+            )
+            try:
+                stage = self._start_warm(request)
+                code = stage.wait(STARTUP_TIMEOUT_S)
+                said = stage.output()
+            except (OSError, SandboxUnavailable, TimeoutError) as err:
+                code, said = -1, str(err)
+        if code == 0 and "joined as uid" in said:
+            return True
+        print(f"[autograder] warm bwrap stages do not work here, every stage starts cold: {said.strip()[-300:]}",
+              file=sys.stderr)
+        return False
 
     def start(self, request: SandboxRequest) -> BwrapProcess:
         if not self.warm_applies(request):
             return super().start(request)
+        return self._start_warm(request)
+
+    def _start_warm(self, request: SandboxRequest) -> WarmStage:
         assert self._user is not None
         marker = f"{os.getpid()}-{time.monotonic_ns()}"
         groups = cgroups.create(f"autograder-{marker}", request.limits)
