@@ -38,6 +38,7 @@ from autograder import paths
 from autograder.sandbox import cgroups
 from autograder.sandbox.base import (
     CappedOutput,
+    Limits,
     MiB,
     PopenStage,
     SandboxRequest,
@@ -183,6 +184,11 @@ def namespace_arguments(as_root: bool) -> list[str]:
     return common + ["--unshare-all"]
 
 
+def stage_limits(limits: Limits, limits_processes: bool) -> Limits:
+    """The rlimits a stage gets: where the pids cgroup holds each stage, RLIMIT_NPROC (per uid) is only a backstop."""
+    return replace(limits, max_processes=limits.max_processes * 16) if limits_processes else limits
+
+
 def drop_privileges(user: SandboxUser) -> list[str]:
     setpriv = shutil.which("setpriv") or "/usr/bin/setpriv"
     return [
@@ -204,9 +210,7 @@ class BwrapSandbox:
 
     def command(self, request: SandboxRequest, limits_processes: bool) -> list[str]:
         """The full argv: bwrap, its options, the privilege drop, the launcher, the stage."""
-        limits = request.limits
-        if limits_processes:  # the pids cgroup holds each stage; RLIMIT_NPROC (per uid) is only a backstop
-            limits = replace(limits, max_processes=limits.max_processes * 16)
+        limits = stage_limits(request.limits, limits_processes)
         launcher = [sys.executable, "-m", "autograder.sandbox.launch", json.dumps(asdict(limits)), "--"]
         drop = drop_privileges(self._user) if self._user else []
         return [

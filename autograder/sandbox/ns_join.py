@@ -32,7 +32,6 @@ PR_CAPBSET_DROP = 24
 PR_SET_NO_NEW_PRIVS = 38
 PR_CAP_AMBIENT = 47
 PR_CAP_AMBIENT_CLEAR_ALL = 4
-PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
@@ -132,11 +131,6 @@ def become_user(target: Target) -> None:
     _check(_libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), "dumpable")
     if os.getuid() == 0 or os.geteuid() == 0 or os.getgroups():
         raise JoinFailed(1, "the stage still has root's identity")
-
-
-def die_with_parent(signal_number: int = 9) -> None:
-    """The calling process gets ``signal_number`` when the process that forked it ends."""
-    _check(_libc.prctl(PR_SET_PDEATHSIG, signal_number, 0, 0, 0), "parent-death signal")
 
 
 if __name__ == "__main__":  # the warm path's probe (warm_bwrap.warm_works): a stage that only says where it is

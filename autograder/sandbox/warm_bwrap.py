@@ -42,6 +42,7 @@ from autograder.sandbox.bwrap_backend import (
     BwrapSandbox,
     mount_arguments,
     namespace_arguments,
+    stage_limits,
 )
 from autograder.sandbox.fork_backend import STARTUP_TIMEOUT_S, Zygote, shared_zygote
 from autograder.sandbox.ns_join import start_ticks
@@ -206,9 +207,7 @@ class WarmBwrapSandbox(BwrapSandbox):
             os.close(info_write)
             info_write = -1
             sandbox_pid = _read_ready(holder, info_read)
-            limits = request.limits
-            if groups.limits_processes:  # as a cold stage: the pids cgroup holds it, RLIMIT_NPROC is a backstop
-                limits = replace(limits, max_processes=limits.max_processes * 16)
+            limits = stage_limits(request.limits, groups.limits_processes)
             stage = replace(request, env=dict(request.env, AUTOGRADER_SANDBOX_ID=marker), limits=limits)
             join = {
                 "pid": sandbox_pid, "start_ticks": start_ticks(sandbox_pid),
