@@ -7,7 +7,11 @@ of one grading (median), and whether every grading gave the same score as the fi
 configuration is run in the same invocation, one after the other, so ratios come from one run
 (these machines are noisy). ``--env NAME=VALUE`` adds a configuration with that variable set in
 the grader's process, e.g. ``--env AUTOGRADER_THREAD_SHARES=off`` (every stage sees every core:
-the behaviour before thread shares) or ``--env AUTOGRADER_TF_ONEDNN=1`` (oneDNN on).
+the behaviour before thread shares) or ``--env AUTOGRADER_TF_ONEDNN=1`` (oneDNN on). One ``--env``
+may set several variables and its own worker count, space-separated: the grader as it was before
+issue 11 (one grading at a time, every stage on every core, every stage a fresh interpreter) is
+
+    --env "workers=1 AUTOGRADER_THREAD_SHARES=off AUTOGRADER_BWRAP_WARM=0"
 """
 
 from __future__ import annotations
@@ -68,23 +72,31 @@ def run_class(lab_id: str, count: int, workers: int, scheduler: str | None = Non
     }
 
 
+def configuration(item: str, default_workers: int) -> tuple[int, dict[str, str]]:
+    """(workers, environment) of one ``--env`` item: space-separated ``NAME=VALUE``, ``workers=N`` among them."""
+    env = dict(token.partition("=")[::2] for token in item.split())
+    workers = int(env.pop("workers", default_workers))
+    return workers, env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("lab")
     parser.add_argument("--submissions", type=int, default=10)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--env", action="append", default=[], help="NAME=VALUE: one more configuration, at the last --workers")
+    parser.add_argument("--env", action="append", default=[],
+                        help="'NAME=VALUE [NAME=VALUE ...] [workers=N]': one more configuration (default: at the last --workers)")
     parser.add_argument("--scheduler", default=None, help="also grade on this Dask scheduler")
     args = parser.parse_args()
     print(f"# {time.strftime('%Y-%m-%d %H:%M')} load {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores, "
           f"{args.lab} x {args.submissions}")
     configs: list[tuple[str, int, dict[str, str], str | None]] = [(f"pool w={w}", w, {}, None) for w in args.workers]
     for item in args.env:
-        name, _, value = item.partition("=")
-        configs.append((f"pool w={args.workers[-1]} {item}", args.workers[-1], {name: value}, None))
+        workers, env = configuration(item, args.workers[-1])
+        configs.append((f"pool w={workers} {' '.join(f'{k}={v}' for k, v in env.items())}", workers, env, None))
     if args.scheduler:
         configs.append((f"dask {args.scheduler}", 0, {}, args.scheduler))
-    print(f"{'configuration':<44} {'wall_s':>8} {'s/subm':>8} {'core_s':>8} {'same':>5}")
+    print(f"{'configuration':<64} {'wall_s':>8} {'s/subm':>8} {'core_s':>8} {'same':>5}")
     for label, workers, env, scheduler in configs:
         saved = {k: os.environ.get(k) for k in env}
         os.environ.update(env)
@@ -93,7 +105,7 @@ def main() -> None:
         finally:
             for k, v in saved.items():
                 os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
-        print(f"{label:<44} {m['wall_s']:>8.1f} {m['per_submission_s']:>8.2f} {m['core_s']:>8.2f} "
+        print(f"{label:<64} {m['wall_s']:>8.1f} {m['per_submission_s']:>8.2f} {m['core_s']:>8.2f} "
               f"{'yes' if m['same_scores'] else 'NO':>5}", flush=True)
 
 
