@@ -278,7 +278,7 @@ def test_vgg16_confusion_matrix_from_real_grading(graded):
     assert "40 of 200 held-out images are right" in text
     assert "Most often: red_stripes taken for blue_checks, 40 times (3 other confusions as often)" in text
     assert "Your model gave all 200 images the same class, blue_checks" in text
-    assert "Adam at 0.003, sparse categorical cross-entropy, 6 epochs on VGG16-preprocessed images" in text
+    assert "Adam at 0.003, sparse categorical cross-entropy, 10 epochs on VGG16-preprocessed images" in text
     assert "could not be drawn" not in text
     # the preprocess bars, the short run and, one more, the confusion matrix: all decoded by the browser
     assert [alt for _, _, alt in seen["images"]][-1] == CONFUSION_TITLE and len(seen["images"]) == 3, seen["images"]
