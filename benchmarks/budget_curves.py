@@ -15,10 +15,8 @@ to the grading's, not equal to them (the order of float sums differs): calibrate
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
-import random
 import sys
 import time
 from collections.abc import Callable
@@ -42,18 +40,20 @@ def student_namespace(lab_id: str, variant: str) -> dict[str, Any]:
 
 def vgg16_run(profile: dict, seed: int, student: dict[str, Any]) -> tuple[Any, tuple, dict, Callable[[Any], float]]:
     """(model compiled with the grader's regimen, (x, y), fit arguments, held-out accuracy of a model)."""
-    import keras
     import numpy as np
 
-    from assignments.vgg16_transfer.checks.conftest import HELDOUT_SEED_OFFSET
+    from assignments.vgg16_transfer.checks.conftest import heldout_images
     from assignments.vgg16_transfer.harvest import data
+    from assignments.vgg16_transfer.harvest.plan import grader_compile
+    from autograder.checking.plugin import load_reference
+    from autograder.labspec import load_lab
 
     images, labels, num_classes = data.training_data(profile, seed, None)
     size = int(profile["image_size"])
     model = student["build_model"](num_classes, input_shape=(size, size, 3), weights=None)
-    model.compile(optimizer=keras.optimizers.Adam(float(profile["grader_learning_rate"])), loss="sparse_categorical_crossentropy")
-    held_images, held_labels = data.synthetic_images(seed + HELDOUT_SEED_OFFSET, "heldout", int(profile["heldout_images"]), size)
-    held_x = student["preprocess"](held_images)
+    grader_compile(model, profile)
+    held_images, held_labels = heldout_images(seed, profile, None, data.CLASS_NAMES)
+    held_x = load_reference(load_lab("vgg16_transfer")).preprocess(held_images)  # as the check: the reference's
 
     def accuracy(trained: Any) -> float:
         return float(np.mean(np.argmax(trained.predict(held_x, batch_size=100, verbose=0), axis=-1) == held_labels))
@@ -68,15 +68,11 @@ def seq2seq_run(profile: dict, seed: int, student: dict[str, Any]) -> tuple[Any,
     from assignments.seq2seq_gru.checks import conftest as checks
     from assignments.seq2seq_gru.harvest import dates
     from assignments.seq2seq_gru.harvest.plan import grader_compile
-    from autograder.harvest import rng_for
 
     pairs = dates.training_pairs(profile, seed, None)
     vocab = dates.vocab_for(pairs)
     encoded = dates.encode_pairs(pairs, vocab)
-    seen = {dates.dt.date.fromisoformat(t) for _, t in pairs}
-    held = dates.generate_pairs(rng_for(seed, checks.HELDOUT_STREAM), int(profile["heldout_pairs"]), exclude=seen)
-    wide = dataclasses.replace(vocab, source_len=max(vocab.source_len, max(len(s) for s, _ in held)))
-    held_encoded = dates.encode_pairs(held, wide)
+    held, held_encoded = checks.heldout_pairs(profile, seed, None, pairs, vocab)
     model = student["build_models"](vocab.src_vocab_size, vocab.tgt_vocab_size, latent_dim=int(profile["latent_dim"]),
                                     embedding_dim=int(profile["embedding_dim"]))[0]
     grader_compile(model, profile)
@@ -95,12 +91,11 @@ RUNS = {"vgg16_transfer": vgg16_run, "seq2seq_gru": seq2seq_run}
 def curve(lab_id: str, profile: dict, variant: str, seed: int, epochs: int) -> dict[str, Any]:
     """The quality figure after each of ``epochs`` epochs of the grader's regimen."""
     import keras
-    import numpy as np
+
+    from autograder.harvest.runner import set_seeds
 
     student = student_namespace(lab_id, variant)
-    random.seed(seed)
-    np.random.seed(seed)
-    keras.utils.set_random_seed(seed)
+    set_seeds(seed, "keras")  # as a stage seeds itself before a step
     model, (x, y), fit_arguments, figure = RUNS[lab_id](profile, seed, student)
     figures: list[float] = []
 

@@ -167,12 +167,16 @@ class WarmBwrapSandbox(BwrapSandbox):
                 argv=[sys.executable, "-m", "autograder.sandbox.ns_join"], env={"PATH": "/usr/bin:/bin"},
                 workdir=Path(folder), writable=[Path(folder)],
             )
+            stage: WarmStage | None = None
             try:
                 stage = self._start_warm(request)
                 code = stage.wait(STARTUP_TIMEOUT_S)
                 said = stage.output()
             except (OSError, SandboxUnavailable, TimeoutError) as err:
                 code, said = -1, str(err)
+            finally:
+                if stage is not None:
+                    stage.kill()  # a probe that hangs must not keep its sandbox (kill after an exit is a no-op)
         if code == 0 and "joined as uid" in said:
             return True
         print(f"[autograder] warm bwrap stages do not work here, every stage starts cold: {said.strip()[-300:]}",

@@ -37,7 +37,14 @@ def vocab(training_pairs):
 
 @pytest.fixture(scope="session")
 def heldout(profile, seed, data_dir, training_pairs, vocab):
-    """(pairs, encoded, vocab) of held-out data: generated dates not in training (ci), or heldout.tsv (class)."""
+    return heldout_pairs(profile, seed, data_dir, training_pairs, vocab)
+
+
+def heldout_pairs(profile: dict, seed: int, data_dir, training_pairs: list, vocab) -> tuple[list, object]:  # noqa: ANN001
+    """(pairs, encoded) of held-out data: generated dates not in training (ci), or heldout.tsv (class).
+
+    Encoded with the training vocabulary, its source length widened to the longest held-out source.
+    """
     n = int(profile.get("heldout_pairs", 500))
     if profile.get("data") == "tsv":
         pairs = dates.read_pairs(Path(data_dir) / dates.HELDOUT_FILE)[:n]

@@ -48,14 +48,18 @@ def heldout_class_names(profile, data_dir) -> tuple[str, ...]:
     return tuple(data.CLASS_NAMES)
 
 
+def heldout_images(seed: int, profile: dict, data_dir, class_names) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+    """(images, labels) held out from training: test/ of the class folder, or drawn for this seed (ci)."""
+    size = int(profile["image_size"])
+    if profile.get("data") == "folder":
+        return data.read_image_folder(data_dir / "test", size, list(class_names))
+    return data.synthetic_images(seed + HELDOUT_SEED_OFFSET, "heldout", int(profile["heldout_images"]), size)
+
+
 @pytest.fixture(scope="session")
 def heldout(seed, profile, data_dir, reference, heldout_class_names):
     """(x, y) held-out images (reference-preprocessed) and labels, drawn or read on this side only."""
-    size = int(profile["image_size"])
-    if profile.get("data") == "folder":
-        images, labels = data.read_image_folder(data_dir / "test", size, list(heldout_class_names))
-    else:
-        images, labels = data.synthetic_images(seed + HELDOUT_SEED_OFFSET, "heldout", int(profile["heldout_images"]), size)
+    images, labels = heldout_images(seed, profile, data_dir, heldout_class_names)
     return reference.preprocess(images), labels
 
 

@@ -109,6 +109,16 @@ def own_compile(h: Harvest) -> None:
     })
 
 
+def grader_compile(model, profile: dict) -> None:  # noqa: ANN001
+    """Recompile ``model`` with the grader's regimen: Adam at the profile's ``grader_learning_rate``, the contract's loss.
+
+    The layers, their weights and their ``trainable`` flags stay the student's.
+    """
+    import keras
+
+    model.compile(optimizer=keras.optimizers.Adam(float(profile["grader_learning_rate"])), loss="sparse_categorical_crossentropy")
+
+
 @step("train")
 def train(h: Harvest) -> None:
     """Train the student's model with the grader's regimen for the fixed budget, on grader-prepared images.
@@ -118,15 +128,10 @@ def train(h: Harvest) -> None:
     ``own_compile`` step judges their optimizer). Recompiling keeps the ``trainable`` flags: a base
     the student did not freeze trains here too.
     """
-    import keras
-
     images, labels, num_classes = data.training_data(h.profile, h.seed, h.data_dir)
     model = _student_model(h, num_classes)
     h.save_json({"num_classes": num_classes, "base_before": models.weight_digests(model)})
-    model.compile(
-        optimizer=keras.optimizers.Adam(float(h.profile["grader_learning_rate"])),
-        loss="sparse_categorical_crossentropy",
-    )
+    grader_compile(model, h.profile)
     h.fit(
         model, data.grader_preprocess(images), labels,
         epochs=int(h.profile["epochs"]), batch_size=int(h.profile["batch_size"]), shuffle=True, verbose=0,
