@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from nbformat.v4 import new_code_cell
 
+from autograder.dependent_pool import run_after
 from autograder.grading import UNISOLATED, GradeOptions, grade_submission, selected_checks
 from autograder.intake import extract
 from autograder.labspec import CheckSpec, LabSpec
@@ -362,22 +362,42 @@ def validate_lab(
                         c["id"]: c["message"] for c in judged if c["outcome"] != "passed" or c["id"] in expected
                     },
                 ))
+            if job.kind == "reference":
+                reference_agrees[job.seed] = outcomes[0].agrees
             return outcomes
 
-        # The reference first, on every seed: the variants reuse its steps they cannot change.
-        references = [j for j in jobs if j.kind == "reference"]
+        # The reference on every seed first (the default seed's first); a variant waits only for the
+        # reference at its own seed, whose steps it reuses, and the longest of the ready gradings starts first.
+        references = sorted((j for j in jobs if j.kind == "reference"), key=lambda j: j.seed != lab.default_seed)
         rest = [j for j in jobs if j.kind != "reference"]
-        outcomes_by_job: dict[int, list[VariantOutcome]] = {}
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            for job, outcome in zip(references, pool.map(run, references), strict=True):
-                outcomes_by_job[id(job)] = outcome
-                reference_agrees[job.seed] = outcome[0].agrees
-            if reuse_reference and references:
-                reference_source = extract(references[0].notebook)
-                for job in rest:
-                    if job.kind != "stub" and job.variant not in reuse:
-                        reuse[job.variant] = tuple(reusable_steps(lab, reference_source, extract(job.notebook)))
-            for job, outcome in zip(rest, pool.map(run, rest), strict=True):
-                outcomes_by_job[id(job)] = outcome
+        if reuse_reference and references:
+            reference_source = extract(references[0].notebook)
+            for job in rest:
+                if job.kind != "stub" and job.variant not in reuse:
+                    reuse[job.variant] = tuple(reusable_steps(lab, reference_source, extract(job.notebook)))
+        ordered = references + rest
+        reference_index = {job.seed: i for i, job in enumerate(references)}
+
+        def expected_seconds(job: Job) -> float:
+            """A reference: first of all. The stub and null variants: last (every step ends at once, they
+            fill the end). Else the reference's time (same seed) on the steps this grading runs."""
+            if job.kind == "reference":
+                return float("inf")
+            if job.kind in ("stub", "null"):
+                return 0.0
+            manifest = root / "graded" / f"reference-seed{job.seed}" / "stage1" / "manifest.json"
+            try:
+                steps = json.loads(manifest.read_text())["steps"]
+            except (OSError, ValueError, KeyError):
+                return 0.0
+            runs = {step.name for step in lab.steps_for(list(lab.checks))} - set(reuse.get(job.variant, ()))
+            return sum(float(steps.get(name, {}).get("duration_s") or 0.0) for name in runs)
+
+        outcomes_in_order = run_after(
+            ordered, run, workers=workers,
+            after=lambda job: None if job.kind == "reference" else reference_index.get(job.seed),
+            cost=expected_seconds,
+        )
+        outcomes_by_job = {id(job): outcome for job, outcome in zip(ordered, outcomes_in_order, strict=True)}
         outcomes = [outcome for j in jobs for outcome in outcomes_by_job[id(j)]]
     return ValidationReport(lab=lab.id, outcomes=outcomes)

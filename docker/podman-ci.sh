@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Serve the Docker API with Debian's podman and build the CPU grading image, without any registry.
-# Idempotent (each step is skipped when its result exists); run as root, from anywhere:
+# Idempotent (each step is skipped when its result exists, except the API service, which is always
+# started afresh); run as root, from anywhere:
 #
 #   docker/podman-ci.sh
 #   export DOCKER_HOST=unix:///tmp/podman.sock CONTAINERS_CONF=/etc/containers/autograder.conf
@@ -58,8 +59,25 @@ CONFEOF
 
 api_up() { curl -sf --max-time 2 --unix-socket "$SOCK" http://d/_ping >/dev/null 2>&1; }
 
+service_pids() {  # the podman API services serving $SOCK (started by an earlier run of this script)
+  local proc cmd
+  for proc in /proc/[0-9]*; do
+    cmd=$(tr '\0' ' ' < "$proc/cmdline" 2>/dev/null) || continue
+    case "$cmd" in "podman system service "*"unix://$SOCK"*) echo "${proc#/proc/}" ;; esac
+  done
+}
+
 start_service() {
-  api_up && return 0
+  # Always a fresh service: one left running by an earlier run had gathered stale conmon processes,
+  # and every container start then failed ("write child: broken pipe"; issue 11, stop 20).
+  local pids
+  pids=$(service_pids)
+  if [ -n "$pids" ]; then
+    kill $pids 2>/dev/null || true
+    for _ in $(seq 50); do [ -z "$(service_pids)" ] && break; sleep 0.2; done
+  fi
+  # Stage containers a killed run left behind (the Docker backend labels each one).
+  podman ps -aq --filter label=org.autograder.stage | xargs -r podman rm -f >/dev/null 2>&1 || true
   rm -f "$SOCK"
   setsid podman system service --time=0 "unix://$SOCK" >"$LOG" 2>&1 < /dev/null &
   for _ in $(seq 100); do api_up && return 0; sleep 0.2; done
