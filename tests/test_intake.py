@@ -86,3 +86,14 @@ def test_literal_constants_only() -> None:
     assert not is_definition(first("A = 10 ** 100"))
     assert not is_definition(first("obj.attr = 1"))
     assert is_definition(first("try:\n    import tqdm\nexcept ImportError:\n    pass\n"))
+
+
+def test_a_harvest_stage_does_not_import_nbformat() -> None:
+    """The stage's runner needs intake's dataclass only; nbformat's import (jsonschema compiling its
+    grammars) was 1.3-2.3 s of every stage 1 (benchmarks/README.md, item 6). Asked of a fresh interpreter."""
+    import subprocess
+    import sys
+
+    probe = "import sys, autograder.harvest.runner; print(sorted(m for m in ('nbformat', 'jsonschema', 'lark') if m in sys.modules))"
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert found == "[]", f"importing the harvest runner also imported {found}"
