@@ -52,9 +52,6 @@ def run_after(
             for future in finished:
                 index = running.pop(future)
                 if future.exception() is not None:
-                    waiting.clear()  # start nothing more; the pool's exit waits for the running ones
-                    for other in running:
-                        other.cancel()
-                    raise future.exception()
+                    raise future.exception()  # nothing more starts; the pool's exit waits for the running ones
                 results[index] = future.result()
     return [results[i] for i in range(len(jobs))]

@@ -377,6 +377,18 @@ def validate_lab(
                     reuse[job.variant] = tuple(reusable_steps(lab, reference_source, extract(job.notebook)))
         ordered = references + rest
         reference_index = {job.seed: i for i, job in enumerate(references)}
+        graded_steps = {step.name for step in lab.steps_for(list(lab.checks))}
+        reference_step_seconds: dict[int, dict[str, float]] = {}  # seed -> step -> the reference's seconds
+
+        def step_seconds(seed: int) -> dict[str, float]:
+            if seed not in reference_step_seconds:
+                manifest = root / "graded" / f"reference-seed{seed}" / "stage1" / "manifest.json"
+                try:
+                    steps = json.loads(manifest.read_text())["steps"]
+                except (OSError, ValueError, KeyError):
+                    return {}
+                reference_step_seconds[seed] = {name: float(s.get("duration_s") or 0.0) for name, s in steps.items()}
+            return reference_step_seconds[seed]
 
         def expected_seconds(job: Job) -> float:
             """A reference: first of all. The stub and null variants: last (every step ends at once, they
@@ -385,13 +397,8 @@ def validate_lab(
                 return float("inf")
             if job.kind in ("stub", "null"):
                 return 0.0
-            manifest = root / "graded" / f"reference-seed{job.seed}" / "stage1" / "manifest.json"
-            try:
-                steps = json.loads(manifest.read_text())["steps"]
-            except (OSError, ValueError, KeyError):
-                return 0.0
-            runs = {step.name for step in lab.steps_for(list(lab.checks))} - set(reuse.get(job.variant, ()))
-            return sum(float(steps.get(name, {}).get("duration_s") or 0.0) for name in runs)
+            seconds = step_seconds(job.seed)
+            return sum(seconds.get(name, 0.0) for name in graded_steps - set(reuse.get(job.variant, ())))
 
         outcomes_in_order = run_after(
             ordered, run, workers=workers,

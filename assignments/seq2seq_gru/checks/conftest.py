@@ -78,6 +78,13 @@ def grader_greedy(encoder_model, decoder_model, src_ids: np.ndarray, max_len: in
     return np.stack(steps, axis=1)
 
 
+def traced_forward(train_model):  # noqa: ANN001, ANN201
+    """train_model([source, decoder_ids]) in inference mode, traced once for calls that keep their shapes."""
+    import tensorflow as tf
+
+    return tf.function(lambda source, decoder_ids: train_model([source, decoder_ids], training=False))
+
+
 def prefix_greedy(train_model, src_ids: np.ndarray, max_len: int, start_id: int = dates.START) -> np.ndarray:
     """Greedy decoding with train_model alone: step t reads the ids decoded before t.
 
@@ -89,7 +96,7 @@ def prefix_greedy(train_model, src_ids: np.ndarray, max_len: int, start_id: int 
     """
     import tensorflow as tf
 
-    forward = tf.function(lambda a, b: train_model([a, b], training=False))
+    forward = traced_forward(train_model)
     decoder_ids = np.zeros((len(src_ids), max_len), dtype=np.int32)
     decoder_ids[:, 0] = start_id
     decoded = np.zeros((len(src_ids), max_len), dtype=np.int32)
@@ -110,7 +117,7 @@ def causality_violation(train_model, src_ids: np.ndarray, decoder_ids: np.ndarra
     """
     import tensorflow as tf
 
-    forward = tf.function(lambda a, b: train_model([a, b], training=False))
+    forward = traced_forward(train_model)
     source = tf.constant(src_ids)
     base = np.asarray(forward(source, tf.constant(decoder_ids)))
     for t in range(decoder_ids.shape[1] - 1):
