@@ -11,7 +11,8 @@ environment (or the grading image) and a sandbox backend, and must see the submi
 Worker lost mid-task: the scheduler runs the task again on another worker (up to Dask's
 ``distributed.scheduler.allowed-failures``); the client sees one result per task, so a grade is
 neither lost nor recorded twice. The killed worker's sandbox dies with it (bwrap's
-``--die-with-parent``), and the rerun starts its submission's folder afresh.
+``--die-with-parent``, and the reaper of ``autograder/sandbox/reaper.py`` for a sandbox still
+being built), and the rerun starts its submission's folder afresh.
 
 GPUs: a job submitted with GPUs asks for the Dask resource ``GPU=1``; start GPU workers with
 ``dask worker ... --resources GPU=N`` and ``AUTOGRADER_GPUS=0,1,...`` (the device ids that worker

@@ -59,8 +59,18 @@ def _processes_under(folder: Path, sandboxes: bool = False) -> list[str]:
             except (OSError, StopIteration):
                 continue
             if str(folder) in cmdline and "zombie" not in state and (not sandboxes or "bwrap" in cmdline):
-                found.append(f"{entry.name}: {cmdline[:120]}")
+                found.append(f"{entry.name} ({_whereabouts(entry, state)}): {cmdline[:120]}")
     return found
+
+
+def _whereabouts(entry: Path, state: str) -> str:
+    """A process's state, parent and kernel wait channel: what a left-over process was doing."""
+    try:
+        parent = next(line for line in (entry / "status").read_text().splitlines() if line.startswith("PPid:"))
+        wchan = (entry / "wchan").read_text()
+    except (OSError, StopIteration):
+        return state
+    return f"{state.split(':', 1)[1].strip()}, {parent.replace(chr(9), ' ')}, waiting in {wchan or '-'}"
 
 
 def test_a_killed_batch_grades_only_what_is_missing(database, tmp_path):
@@ -92,7 +102,7 @@ def test_a_killed_batch_grades_only_what_is_missing(database, tmp_path):
     assert {r["student"] for r in latest_results(url, [LAB])} == set(graded_before)
     graded_at = {r["student"]: r["graded_at"] for r in latest_results(url, [LAB])}
     killed_at = time.monotonic()
-    gone_by = killed_at + 30  # bwrap's --die-with-parent: the sandboxes go with the grader
+    gone_by = killed_at + 30  # bwrap's --die-with-parent, and the reaper: the sandboxes go with the grader
     while _processes_under(out) and time.monotonic() < gone_by:
         time.sleep(0.5)
     assert _processes_under(out) == [], "processes of the killed batch still run 30 s after the kill"

@@ -12,7 +12,9 @@ Each stage runs as::
   request's ``readable`` paths; every ``hidden`` path is covered by an empty
   tmpfs; only ``writable`` paths are bound read-write; /tmp is private;
 * a pid namespace: when bwrap is killed its pid 1 dies (``--die-with-parent``)
-  and the kernel kills every process of the namespace, daemons included;
+  and the kernel kills every process of the namespace, daemons included; where
+  bubblewrap's parent-death signal is not yet set when the grader dies, the
+  grader's reaper kills what its cgroups hold (``reaper.py``);
 * memory, pids and CPU limits through cgroup v1 where writable, rlimits always.
 
 When the grader runs as root, bwrap runs as root (so it can bind the Python

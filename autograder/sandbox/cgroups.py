@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from autograder.sandbox import reaper
 from autograder.sandbox.base import Limits
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
@@ -126,9 +127,20 @@ class CgroupSet:
         self.dirs.clear()
 
 
+def owner_prefix() -> str:
+    """How the names of this process's sandbox groups begin: ``autograder-PID-``."""
+    return f"autograder-{os.getpid()}-"
+
+
 def create(name: str, limits: Limits) -> CgroupSet:
-    """Create groups named ``name`` with ``limits`` in every usable controller."""
+    """Create groups named ``name`` with ``limits`` in every usable controller.
+
+    A name that begins with :func:`owner_prefix` is guarded: if this process dies without
+    removing its groups, its reaper (:mod:`autograder.sandbox.reaper`) kills what they hold.
+    """
     groups = CgroupSet()
+    if name.startswith(owner_prefix()) and available():
+        reaper.guard(owner_prefix(), [parent for c in available() if (parent := parent_dir(c)) is not None])
     for controller in available():
         parent = parent_dir(controller)
         assert parent is not None
