@@ -20,6 +20,7 @@ import pytest
 from helpers import reference_plus
 
 from autograder.gradebook import latest_results, run_counts
+from autograder.sandbox import cgroups
 
 LAB = "bptt_numpy"
 STUDENTS = [f"student{i}" for i in range(1, 5)]
@@ -63,6 +64,21 @@ def _processes_under(folder: Path, sandboxes: bool = False) -> list[str]:
     return found
 
 
+def _sandbox_groups() -> set[Path]:
+    """The sandbox cgroups of every grader process here (``autograder-PID-...``), where cgroups are writable."""
+    found: set[Path] = set()
+    for controller in cgroups.available():
+        parent = cgroups.parent_dir(controller)
+        assert parent is not None
+        found |= {g for g in parent.glob("autograder-*-*") if g.name.split("-")[1].isdigit()}
+    return found
+
+
+def _left_by_the_dead(groups: set[Path]) -> list[str]:
+    """Of ``groups``, those still there whose grader process has ended."""
+    return sorted(str(g) for g in groups if g.exists() and not Path("/proc", g.name.split("-")[1]).exists())
+
+
 def _whereabouts(entry: Path, state: str) -> str:
     """A process's state, parent and kernel wait channel: what a left-over process was doing."""
     try:
@@ -81,6 +97,7 @@ def test_a_killed_batch_grades_only_what_is_missing(database, tmp_path):
     command = [str(AUTOGRADER), "grade", str(subs), "--lab", LAB, "--out", str(out), "--workers", "1", "--quiet", *db_args]
 
     log = (tmp_path / "first.log").open("w")
+    groups_before = _sandbox_groups()
     batch = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 240
     # Kill once two gradings are recorded and the next one is running (its sandbox is up): half way.
@@ -107,6 +124,9 @@ def test_a_killed_batch_grades_only_what_is_missing(database, tmp_path):
         time.sleep(0.5)
     assert _processes_under(out) == [], "processes of the killed batch still run 30 s after the kill"
     sandboxes_gone_s = time.monotonic() - killed_at
+    while _left_by_the_dead(killed_groups := _sandbox_groups() - groups_before) and time.monotonic() < gone_by:
+        time.sleep(0.5)
+    assert _left_by_the_dead(killed_groups) == [], "the killed batch's sandbox cgroups are still there (its reaper)"
 
     restarted = datetime.now().astimezone()
     second = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
