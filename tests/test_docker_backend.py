@@ -246,3 +246,49 @@ def test_grades_through_docker_as_bwrap_does(tmp_path: Path) -> None:
     client = docker.from_env()
     ours = client.containers.list(all=True, filters={"label": f"{LABEL}={os.getpid()}"})
     assert ours == [], [c.name for c in ours]
+
+
+#: A grader that starts one stage which would sleep for ten minutes, says its container, and waits to be killed.
+SLEEPING_GRADER = """
+import json, sys, time
+from pathlib import Path
+from autograder.sandbox import SandboxRequest
+from autograder.sandbox.docker_backend import DockerSandbox
+folder = Path(sys.argv[1])
+stage = DockerSandbox().start(SandboxRequest(
+    argv=[sys.executable, "-c", "import time; time.sleep(600)"], env={}, workdir=folder, writable=[folder],
+))
+print(json.dumps({"container": stage._container.id}), flush=True)
+time.sleep(1000)
+"""
+
+
+@needs_docker
+def test_a_killed_grader_leaves_no_container_behind(tmp_path: Path) -> None:
+    """The grader's reaper removes the containers of a grader killed with SIGKILL mid-stage."""
+    import signal
+    import subprocess
+    import time
+
+    import docker
+
+    client = docker.from_env()
+    grader = subprocess.Popen(
+        [sys.executable, "-c", SLEEPING_GRADER, str(tmp_path)], cwd=paths.project_root(), stdout=subprocess.PIPE,
+        text=True, start_new_session=True,
+    )
+    assert grader.stdout is not None
+    container_id = json.loads(grader.stdout.readline())["container"]
+    try:
+        assert client.containers.get(container_id).status == "running"
+        os.killpg(grader.pid, signal.SIGKILL)
+        grader.wait()
+        deadline = time.monotonic() + 30
+        while client.containers.list(all=True, filters={"id": container_id}) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert client.containers.list(all=True, filters={"id": container_id}) == [], (
+            "the killed grader's container is still there 30 s later"
+        )
+    finally:
+        for left in client.containers.list(all=True, filters={"id": container_id}):
+            left.remove(force=True)

@@ -48,7 +48,7 @@ said = b""
 while not said.rstrip().endswith(b"}"):
     said += os.read(info_read, 4096)
 info = json.loads(said)
-started = reaper._started.get(os.getpid())
+started = reaper._reapers.get(os.getpid())
 print(json.dumps({"first": info["child-pid"], "groups": [str(d) for d in groups.dirs.values()],
                   "reaper": started.pid if started else None}), flush=True)
 if sys.argv[3] == "end":

@@ -140,7 +140,7 @@ def create(name: str, limits: Limits) -> CgroupSet:
     """
     groups = CgroupSet()
     if name.startswith(owner_prefix()) and available():
-        reaper.guard(owner_prefix(), [parent for c in available() if (parent := parent_dir(c)) is not None])
+        reaper.guard_groups(owner_prefix(), [parent for c in available() if (parent := parent_dir(c)) is not None])
     for controller in available():
         parent = parent_dir(controller)
         assert parent is not None

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 import time
 from dataclasses import asdict, replace
@@ -41,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder import paths
+from autograder.sandbox import reaper
 from autograder.sandbox.base import SandboxRequest, SandboxUnavailable
 from autograder.sandbox.sandbox_user import SandboxUser, hand_over
 
@@ -49,7 +51,7 @@ DEFAULT_PYTHON = "/opt/venv/bin/python"
 CONTAINER_PATH = "/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #: The user stages run as in the container when the grader is root (``nobody``).
 CONTAINER_USER = SandboxUser("nobody", 65534, 65534)
-#: Label on every container this backend creates (value: the grader's pid).
+#: Label on every container this backend creates (value: :func:`grader_id`).
 LABEL = "org.autograder.stage"
 #: Seconds between two state queries of a running container (each is an API call).
 POLL_INTERVAL_S = 0.2
@@ -150,7 +152,7 @@ def container_options(request: SandboxRequest, image: str, user: SandboxUser) ->
         "user": f"{user.uid}:{user.gid}",
         "working_dir": str(request.workdir),
         "environment": environment,
-        "labels": {LABEL: str(os.getpid())},
+        "labels": {LABEL: grader_id()},
         "network_mode": "none",
         "read_only": True,
         "mounts": mounts,
@@ -173,6 +175,11 @@ def container_options(request: SandboxRequest, image: str, user: SandboxUser) ->
         environment["CUDA_VISIBLE_DEVICES"] = "0"  # the one device the container sees
         environment["NVIDIA_VISIBLE_DEVICES"] = str(request.gpu)
     return options
+
+
+def grader_id() -> str:
+    """Which grader process created a container: ``HOST-PID`` (one engine may serve several hosts)."""
+    return f"{socket.gethostname()}-{os.getpid()}"
 
 
 class ContainerProcess:
@@ -278,6 +285,7 @@ class DockerSandbox:
         if os.geteuid() == 0:
             hand_over(request.writable, self._user)
         options = container_options(request, self._image, self._user)
+        reaper.guard_containers(f"{LABEL}={grader_id()}")  # removed if this grader dies before it removes them
         try:
             container = self._client.containers.create(**options)
         except Exception as err:

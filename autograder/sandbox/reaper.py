@@ -1,27 +1,35 @@
-"""``python -m autograder.sandbox.reaper PREFIX FOLDER...``: when the grader dies, its sandboxes die too.
+"""``python -m autograder.sandbox.reaper``: when the grader dies, its sandboxes die too.
 
 bubblewrap's ``--die-with-parent`` has a gap. After bwrap clones the sandbox's first process,
 that process waits on an eventfd until the outer bwrap lets it go. If the grader is killed in
 that moment, the outer bwrap dies with it (or on its ``--info-fd`` pipe). The first process waits
 forever: it is pid 1 of its namespace, and it has no parent-death signal yet. Graders killed at
 random moments while they started warm stages left such a process behind 3 times in 30.
-``tests/test_reaper.py`` makes the gap happen every time. Closing it needs someone who outlives
-the grader.
+A container has no tie to the grader at all: killed, the grader leaves its stages' containers
+running until they end by themselves, and a stage that never ends is never stopped.
 
-This is that someone: one small process per grader process, in its own session, so a signal to
-the grader's process group does not reach it. It never sees a submission's data: only a name
-prefix and the cgroup folders. Its stdin is a pipe whose only writer is the grader; it reads until end of file,
-which comes when the grader's process ends, however it ends. Then it kills every process in the
-grader's sandbox cgroups (the folders named ``PREFIX*`` in each ``FOLDER``) and removes them. A
-grader that ended normally has removed them already, and the reaper finds nothing to do.
+The reaper outlives the grader to close both: one small process per grader process, in its own
+session, so a signal to the grader's process group does not reach it. Its stdin is a pipe whose
+only writer is the grader. On it the grader sends duties, one JSON object per line, before it
+creates what they cover:
 
-Processes in cgroups cannot escape by forking or by leaving a session: every process a sandbox
-starts stays in its groups. Where no cgroup can be written (bwrap as a non-root user) there is no
-reaper, and ``--die-with-parent`` is all there is.
+* ``{"groups": PREFIX, "folders": [...]}``: the grader's sandbox cgroups, the folders named
+  ``PREFIX*`` in each folder. Every process a bwrap sandbox starts stays in its groups, the
+  half-built sandbox's first process included.
+* ``{"containers": "LABEL=VALUE"}``: the containers the grader created, by their label.
+
+End of file comes when the grader's process ends, however it ends. Then the reaper kills what the
+groups hold and removes them, and removes the containers. A grader that ended normally has done
+so already, and the reaper finds nothing to do. It never sees a submission's data: only name
+prefixes, folders and a label (``tests/test_reaper.py``, ``tests/test_docker_backend.py``).
+
+Where no cgroup can be written (bwrap as a non-root user), there are no groups to guard, and
+bubblewrap's ``--die-with-parent`` is all there is.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -67,33 +75,91 @@ def sweep(prefix: str, folders: list[Path], timeout_s: float = SWEEP_TIMEOUT_S) 
     return owned_groups(prefix, folders)
 
 
-def main(argv: list[str]) -> int:
-    prefix, folders = argv[0], [Path(f) for f in argv[1:]]
+def remove_containers(label: str) -> list[str]:
+    """Remove (force) every container labelled ``label`` (``KEY=VALUE``) on the engine ``DOCKER_HOST`` names."""
+    import docker
+
+    client = docker.from_env(timeout=60)
+    left = []
+    for container in client.containers.list(all=True, filters={"label": label}):
+        try:
+            container.remove(force=True)
+        except docker.errors.NotFound:
+            pass
+        except docker.errors.APIError:
+            left.append(container.name)
+    return left
+
+
+def carry_out(duty: dict[str, object]) -> bool:
+    """Do one duty once the grader has ended; whether nothing of it is left."""
+    try:
+        if "groups" in duty:
+            return not sweep(str(duty["groups"]), [Path(str(f)) for f in duty["folders"]])  # type: ignore[union-attr]
+        if "containers" in duty:
+            return not remove_containers(str(duty["containers"]))
+    except Exception:  # one duty that fails must not keep the others from being done
+        return False
+    return True
+
+
+def main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # only the end of the pipe ends the watch
-    while os.read(0, 4096):
-        pass
-    left = sweep(prefix, folders)
-    return 1 if left else 0
+    with os.fdopen(0, "rb") as duties_sent:
+        duties = [json.loads(line) for line in duties_sent if line.strip()]
+    done = [carry_out(duty) for duty in duties]
+    return 0 if all(done) else 1
 
 
-_started: dict[int, subprocess.Popen[bytes]] = {}
+_reapers: dict[int, subprocess.Popen[bytes]] = {}
+_sent: dict[int, set[str]] = {}
 _lock = threading.Lock()
 
 
-def guard(prefix: str, folders: list[Path]) -> None:
-    """Start this process's reaper for the groups named ``prefix*`` in ``folders``, once per process.
+def guard(duty: dict[str, object]) -> int:
+    """Have this process's reaper do ``duty`` when this process ends (once per duty); the reaper's pid.
 
-    Its stdin's write end stays open here, unused, until this process ends.
+    The reaper starts with the first duty. The write end of its stdin stays open here until this
+    process ends.
     """
+    line = json.dumps(duty, sort_keys=True)
     with _lock:
-        if os.getpid() in _started:
-            return
-        _started[os.getpid()] = subprocess.Popen(
-            [sys.executable, "-m", "autograder.sandbox.reaper", prefix, *map(str, folders)],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            cwd="/", start_new_session=True, close_fds=True,
-        )
+        me = os.getpid()
+        for _ in range(2):  # a reaper found gone is started again, with every duty sent so far
+            reaper = _reapers.get(me)
+            if reaper is None or reaper.poll() is not None:
+                reaper = _reapers[me] = subprocess.Popen(
+                    [sys.executable, "-m", "autograder.sandbox.reaper"],
+                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    cwd="/", start_new_session=True, close_fds=True,
+                )
+                assert reaper.stdin is not None
+                for earlier in _sent.get(me, set()):
+                    reaper.stdin.write(earlier.encode() + b"\n")
+                reaper.stdin.flush()
+            if line in _sent.setdefault(me, set()):
+                return reaper.pid
+            assert reaper.stdin is not None
+            try:
+                reaper.stdin.write(line.encode() + b"\n")
+                reaper.stdin.flush()
+            except BrokenPipeError:
+                reaper.wait()
+                continue
+            _sent[me].add(line)
+            return reaper.pid
+    raise OSError("the reaper could not be started")
+
+
+def guard_groups(prefix: str, folders: list[Path]) -> int:
+    """The cgroup folders named ``prefix*`` in ``folders``: emptied and removed when this process ends."""
+    return guard({"groups": prefix, "folders": [str(f) for f in folders]})
+
+
+def guard_containers(label: str) -> int:
+    """The containers labelled ``label`` (``KEY=VALUE``): removed when this process ends."""
+    return guard({"containers": label})
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())
