@@ -75,20 +75,26 @@ def sweep(prefix: str, folders: list[Path], timeout_s: float = SWEEP_TIMEOUT_S) 
     return owned_groups(prefix, folders)
 
 
-def remove_containers(label: str) -> list[str]:
-    """Remove (force) every container labelled ``label`` (``KEY=VALUE``) on the engine ``DOCKER_HOST`` names."""
+def remove_containers(label: str, rounds: int = 2, pause_s: float = 1.0) -> list[str]:
+    """Remove (force) every container labelled ``label`` (``KEY=VALUE``) on the engine ``DOCKER_HOST``
+    names; the ids still there after. A second round, ``pause_s`` later, catches a container whose
+    creation the grader had asked for just before it died.
+
+    The low-level API lists without inspecting each container: a container removed between the
+    two (podman answers 500, "no such container") is not an error.
+    """
     import docker
 
-    client = docker.from_env(timeout=60)
-    left = []
-    for container in client.containers.list(all=True, filters={"label": label}):
-        try:
-            container.remove(force=True)
-        except docker.errors.NotFound:
-            pass
-        except docker.errors.APIError:
-            left.append(container.name)
-    return left
+    client = docker.from_env(timeout=60).api
+    for round_number in range(rounds):
+        if round_number:
+            time.sleep(pause_s)
+        for entry in client.containers(all=True, filters={"label": label}):
+            try:
+                client.remove_container(entry["Id"], force=True)
+            except docker.errors.APIError:
+                pass  # gone already, or not removable: the listing below says which
+    return [entry["Id"] for entry in client.containers(all=True, filters={"label": label})]
 
 
 def carry_out(duty: dict[str, object]) -> bool:
