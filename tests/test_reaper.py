@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox import cgroups
+from autograder.sandbox import cgroups, reaper
 from autograder.sandbox.bwrap_backend import bwrap_path
 
 pytestmark = pytest.mark.skipif(
@@ -95,21 +95,8 @@ def _gone_within(pid: int, seconds: float) -> bool:
 
 def _clear(groups: list[str]) -> None:
     """The control's leftovers: killed and removed by the test itself."""
-    for _ in range(200):
-        left = [Path(g) for g in groups if Path(g).exists()]
-        if not left:
-            return
-        for group in left:
-            for pid in (group / "cgroup.procs").read_text().split():
-                try:
-                    os.kill(int(pid), signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            try:
-                group.rmdir()
-            except OSError:
-                pass
-        time.sleep(0.05)
+    for group in map(Path, groups):
+        reaper.sweep(group.name, [group.parent])
 
 
 def test_a_killed_grader_leaves_no_sandbox_behind(block_read):

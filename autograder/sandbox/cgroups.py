@@ -139,10 +139,10 @@ def create(name: str, limits: Limits) -> CgroupSet:
     removing its groups, its reaper (:mod:`autograder.sandbox.reaper`) kills what they hold.
     """
     groups = CgroupSet()
-    if name.startswith(owner_prefix()) and available():
-        reaper.guard_groups(owner_prefix(), [parent for c in available() if (parent := parent_dir(c)) is not None])
-    for controller in available():
-        parent = parent_dir(controller)
+    parents = {controller: parent_dir(controller) for controller in available()}
+    if name.startswith(owner_prefix()) and parents:
+        reaper.guard_groups(owner_prefix(), [parent for parent in parents.values() if parent is not None])
+    for controller, parent in parents.items():
         assert parent is not None
         folder = parent / name
         try:

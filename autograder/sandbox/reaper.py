@@ -130,31 +130,20 @@ def guard(duty: dict[str, object]) -> int:
     """
     line = json.dumps(duty, sort_keys=True)
     with _lock:
-        me = os.getpid()
-        for _ in range(2):  # a reaper found gone is started again, with every duty sent so far
-            reaper = _reapers.get(me)
-            if reaper is None or reaper.poll() is not None:
-                reaper = _reapers[me] = subprocess.Popen(
-                    [sys.executable, "-m", "autograder.sandbox.reaper"],
-                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    cwd="/", start_new_session=True, close_fds=True,
-                )
-                assert reaper.stdin is not None
-                for earlier in _sent.get(me, set()):
-                    reaper.stdin.write(earlier.encode() + b"\n")
-                reaper.stdin.flush()
-            if line in _sent.setdefault(me, set()):
-                return reaper.pid
+        me = os.getpid()  # a forked child is another grader process, with a reaper of its own
+        if me not in _reapers:
+            _reapers[me] = subprocess.Popen(
+                [sys.executable, "-m", "autograder.sandbox.reaper"],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                cwd="/", start_new_session=True, close_fds=True,
+            )
+        reaper, sent = _reapers[me], _sent.setdefault(me, set())
+        if line not in sent:
             assert reaper.stdin is not None
-            try:
-                reaper.stdin.write(line.encode() + b"\n")
-                reaper.stdin.flush()
-            except BrokenPipeError:
-                reaper.wait()
-                continue
-            _sent[me].add(line)
-            return reaper.pid
-    raise OSError("the reaper could not be started")
+            reaper.stdin.write(line.encode() + b"\n")
+            reaper.stdin.flush()
+            sent.add(line)
+        return reaper.pid
 
 
 def guard_groups(prefix: str, folders: list[Path]) -> int:
